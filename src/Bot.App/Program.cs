@@ -1,0 +1,35 @@
+using Bot.App;
+using Bot.App.Cli;
+using Bot.App.Conversations;
+using Bot.App.Data;
+using Bot.App.Help;
+using Bot.App.Operations;
+using Bot.Protocol;
+using Bot.Protocol.Routing;
+using Quartz;
+
+if (Cli.IsCommand(args))
+    return await Cli.RunAsync(args);                                            // regulations / directory / campaigns sub-commands
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.Services.AddBotProtocol();                                             // inbound auth, connector, router, turn queue
+builder.Services.AddBotData();                                               // SQLite by default, PostgreSQL on request
+builder.Services.AddBotCore();                                                  // cards, conversation refs, callers, audit
+builder.Services.AddBotHealthChecks();
+builder.Services.AddQuartz();
+builder.Services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
+
+var app = builder.Build();
+app.CheckBotIdentity();
+
+app.Services.GetRequiredService<ActivityRouter>()
+    .MapConversationHandlers()
+    .MapHelpHandlers();
+
+app.MapBotEndpoint("/api/messages");
+app.MapHealthChecks("/healthz");
+app.MapOpenApi();
+
+await app.RunAsync();
+return 0;

@@ -1,0 +1,48 @@
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+
+namespace Bot.Protocol.Routing;
+
+/// <summary>One inbound activity being handled, with the means to answer in the same conversation.</summary>
+public sealed partial class TurnContext(Activity activity, IActivitySender sender, IServiceProvider services)
+{
+    public Activity Activity { get; } = activity;
+    public IServiceProvider Services { get; } = services;
+    public IActivitySender Sender { get; } = sender;
+    public ConversationAddress? Address { get; } = ConversationAddress.FromActivity(activity);
+
+    /// <summary>Text with <c>&lt;at&gt;…&lt;/at&gt;</c> mentions removed and white space trimmed.</summary>
+    public string Text { get; } = StripMentions(activity.Text);
+
+    /// <summary>Values middleware wants to hand to later handlers of the same turn (e.g. the linked person).</summary>
+    public Dictionary<string, object> Items { get; } = [];
+
+    public Task<string?> SendAsync(Activity reply, CancellationToken ct) =>
+        Address is { } to ? Sender.SendAsync(to, reply, ct) : Task.FromResult<string?>(null);
+
+    public Task<string?> SendTextAsync(string text, CancellationToken ct) => SendAsync(Activity.Message(text), ct);
+
+    public Task<string?> SendCardAsync(JsonObject card, CancellationToken ct, string? summary = null) =>
+        SendAsync(Activity.FromCard(card, summary), ct);
+
+    public Task UpdateCardAsync(string activityId, JsonObject card, CancellationToken ct) =>
+        Address is { } to ? Sender.UpdateAsync(to, activityId, Activity.FromCard(card), ct) : Task.CompletedTask;
+
+    public bool MentionsBot()
+    {
+        var botId = Activity.Recipient?.Id;
+        foreach (var e in Activity.Entities ?? [])
+        {
+            if (e["type"]?.GetValue<string>() == "mention"
+                && (botId is null || e["mentioned"]?["id"]?.GetValue<string>() == botId))
+                return true;
+        }
+        return Activity.Text?.Contains("<at>", StringComparison.OrdinalIgnoreCase) == true && botId is null;
+    }
+
+    internal static string StripMentions(string? text) =>
+        text is null ? "" : MentionPattern().Replace(text, " ").Trim();
+
+    [GeneratedRegex("<at[^>]*>.*?</at>", RegexOptions.IgnoreCase | RegexOptions.Singleline)]
+    private static partial Regex MentionPattern();
+}
