@@ -16,7 +16,7 @@ public static class DirectoryApi
     {
         var group = admin.MapGroup("/directory");
         group.MapPost("/import", ImportAsync)
-            .Accepts<byte[]>("text/csv", DirectoryFile.XlsxContentType)
+            .Accepts<byte[]>("text/csv", DirectoryFile.XlsxContentType, "text/plain", "application/octet-stream")
             .WithSummary("导入名单：text/csv（UTF-8 或 GBK）或 .xlsx；全部通过才写入，200 返回报告，422 返回逐行问题。");
         group.MapGet("/template", Template).WithSummary("下载名单模板：format=csv（默认）或 xlsx。");
         group.MapGet("/people", PeopleAsync).WithSummary("名单中的全部人员。");

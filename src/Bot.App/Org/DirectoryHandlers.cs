@@ -25,9 +25,12 @@ public static class DirectoryHandlers
     }
 
     /// <summary>"导入名单 …" or a message whose first line is the header (starts with 姓名 and names the 单位 column).</summary>
-    public static bool IsImport(string text) =>
-        text.StartsWith(ImportKeyword, StringComparison.Ordinal)
-        || (text.StartsWith("姓名", StringComparison.Ordinal) && DirectoryFile.PlainText(text.Split('\n', 2)[0]).Contains("单位"));
+    public static bool IsImport(string text)
+    {
+        var start = DirectoryFile.PlainText(text.Length > 200 ? text[..200] : text).TrimStart();
+        return start.StartsWith(ImportKeyword, StringComparison.Ordinal)
+               || (start.StartsWith("姓名", StringComparison.Ordinal) && start.Split('\n', 2)[0].Contains("单位"));
+    }
 
     private static async Task ImportAsync(TurnContext turn, CancellationToken ct)
     {
