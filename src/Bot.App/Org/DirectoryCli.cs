@@ -34,7 +34,6 @@ public static class DirectoryCli
         var importer = scope.ServiceProvider.GetRequiredService<DirectoryImporter>();
         var report = await importer.ImportAsync(await File.ReadAllBytesAsync(file), null, "cli:" + Environment.UserName, null,
             new ProgressBar(Console.Error), CancellationToken.None);
-        Console.Error.WriteLine();
         Console.WriteLine(report.ToText(int.MaxValue));
         return report.Applied ? 0 : 1;
     }
@@ -49,6 +48,8 @@ public static class DirectoryCli
             var fraction = value.Total == 0 ? 1 : (double)value.Done / value.Total;
             var filled = (int)Math.Round(fraction * Width);
             output.Write($"\r{value.Phase} [{new string('#', filled)}{new string('-', Width - filled)}] {fraction,4:P0} {value.Done}/{value.Total}");
+            if (value.Done >= value.Total)
+                output.WriteLine();
         }
     }
 }
