@@ -291,3 +291,33 @@ public sealed class DirectoryImportTests
         });
     }
 }
+
+public sealed class DirectoryCliTests
+{
+    [Fact]
+    public async Task CliImportsAFileIntoTheConfiguredDatabaseAndRejectsABrokenOne()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "bot-cli-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        try
+        {
+            var good = Path.Combine(dir, "good.csv");
+            var bad = Path.Combine(dir, "bad.csv");
+            await File.WriteAllTextAsync(good, DirectoryImportTests.SmallDirectory);
+            await File.WriteAllTextAsync(bad, DirectoryImportTests.Header + "\n甲,科员,县委组织部,成员,,,,,,\n");
+
+            Assert.Equal(0, await DirectoryCli.RunAsync(["directory", "import", good, "--Data:Directory", dir]));
+            Assert.Equal(1, await DirectoryCli.RunAsync(["directory", "import", bad, "--Data:Directory", dir]));
+            Assert.Equal(2, await DirectoryCli.RunAsync(["directory", "import", Path.Combine(dir, "missing.csv"), "--Data:Directory", dir]));
+
+            using var app = new BotApp(config: new Dictionary<string, string?> { ["Data:Directory"] = dir });
+            Assert.Equal(["张部长", "王强", "陈晨"], app.WithDb(db => db.Set<Person>().OrderBy(p => p.Id).Select(p => p.Name).ToList()));
+            Assert.Equal(["directory.import", "directory.import.rejected"],
+                app.WithDb(db => db.Set<AuditEntry>().OrderBy(a => a.Id).Select(a => a.Action).ToList()));
+        }
+        finally
+        {
+            try { Directory.Delete(dir, recursive: true); } catch (IOException) { }
+        }
+    }
+}
