@@ -101,6 +101,7 @@ public sealed partial class DirectoryImporter(BotDbContext db, AuditLog audit, I
         if (scopePath is not null)
             CheckScope(rows, scopePath, units, problems);
         var supervisors = ResolveSupervisors(rows, people, columns.ContainsKey(Supervisor), problems);
+        CheckSupervisorCycles(rows, people, supervisors, columns.ContainsKey(Supervisor), problems);
 
         if (problems.Count > 0)
         {
@@ -413,6 +414,32 @@ public sealed partial class DirectoryImporter(BotDbContext db, AuditLog audit, I
                 result[row] = candidates[0];
         }
         return result;
+    }
+
+    /// <summary>Escalation walks up the supervisor chain, so the chain after the import must not loop.</summary>
+    private static void CheckSupervisorCycles(List<Row> rows, List<Person> people, Dictionary<Row, object?> supervisors, bool hasColumn,
+        List<ImportProblem> problems)
+    {
+        var rowOf = rows.Where(r => r.Existing is not null).ToDictionary(r => r.Existing!);
+        var byId = people.ToDictionary(p => p.Id);
+        object? Up(object node) => node switch
+        {
+            Row r when hasColumn => supervisors.GetValueOrDefault(r) is Person p && rowOf.TryGetValue(p, out var pr) ? pr : supervisors.GetValueOrDefault(r),
+            Row r => r.Existing?.SupervisorId is { } id && byId.TryGetValue(id, out var s) ? (rowOf.TryGetValue(s, out var sr) ? sr : s) : null,
+            Person p => p.SupervisorId is { } id && byId.TryGetValue(id, out var s) ? (rowOf.TryGetValue(s, out var sr) ? sr : s) : null,
+            _ => null,
+        };
+        foreach (var row in rows)
+        {
+            var seen = new HashSet<object>();
+            for (var node = Up(row); node is not null && seen.Add(node); node = Up(node))
+            {
+                if (node != row)
+                    continue;
+                problems.Add(new ImportProblem(row.Number, Supervisor, "上级领导关系形成了循环（例如甲的上级是乙、乙的上级又是甲）。"));
+                break;
+            }
+        }
     }
 
     [GeneratedRegex(@"[、,，;；/\s]+")]

@@ -164,6 +164,24 @@ public sealed class DirectoryImportTests
     }
 
     [Fact]
+    public async Task ASupervisorLoopIsARowError()
+    {
+        using var app = new BotApp();
+        var csv = Header + "\n" +
+            "甲,部长,县委组织部,领导,,yi@demo.gov.cn,,jia@demo.gov.cn,,\n" +
+            "乙,副部长,县委组织部,领导,,jia@demo.gov.cn,,yi@demo.gov.cn,,\n" +
+            "丙,科长,县委组织部,领导,,jia@demo.gov.cn,,bing@demo.gov.cn,,\n";
+
+        var report = await ImportAsync(app, Utf8(csv));
+
+        Assert.False(report.Applied);
+        Assert.Equal([2, 3], report.Problems.Where(p => p.Column == "上级领导" && p.Message.Contains("循环")).Select(p => p.Row));
+        Assert.True((await ImportAsync(app, Utf8(csv.Replace(",yi@demo.gov.cn,,jia@", ",,,jia@")))).Applied);
+        var loopViaDirectory = Header + "\n甲,部长,县委组织部,领导,,bing@demo.gov.cn,,jia@demo.gov.cn,,\n丙,科长,县委组织部,领导,,yi@demo.gov.cn,,bing@demo.gov.cn,,\n";
+        Assert.Contains((await ImportAsync(app, Utf8(loopViaDirectory))).Problems, p => p.Message.Contains("循环"));
+    }
+
+    [Fact]
     public async Task DuplicateKeysInsideOneFileAreReported()
     {
         using var app = new BotApp();
