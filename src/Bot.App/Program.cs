@@ -4,6 +4,7 @@ using Bot.App.Conversations;
 using Bot.App.Data;
 using Bot.App.Help;
 using Bot.App.Operations;
+using Bot.App.Org;
 using Bot.Protocol;
 using Bot.Protocol.Routing;
 using Quartz;
@@ -17,6 +18,7 @@ builder.Services.AddBotProtocol();                                             /
 builder.Services.AddBotData();                                               // SQLite by default, PostgreSQL on request
 builder.Services.AddBotCore();                                                  // cards, conversation refs, callers, audit
 builder.Services.AddBotHealthChecks();
+builder.Services.AddDirectory();                                               // org directory import, account linking, demo directory
 builder.Services.AddQuartz();
 builder.Services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
 
@@ -25,11 +27,13 @@ app.CheckBotIdentity();
 
 app.Services.GetRequiredService<ActivityRouter>()
     .MapConversationHandlers()
+    .MapDirectoryHandlers()
     .MapHelpHandlers();
 
 app.MapBotEndpoint("/api/messages");
 app.MapHealthChecks("/healthz");
 app.MapOpenApi();
+app.MapDirectoryApi();
 
 await app.RunAsync();
 return 0;

@@ -20,6 +20,9 @@ public sealed class ConversationRef
     public string? AadObjectId { get; set; }
     /// <summary>The directory person this chat belongs to, once linked.</summary>
     public int? PersonId { get; set; }
+    /// <summary>E-mail or UPN from the connector's get-member call, cached so the call is made once per chat.</summary>
+    public string? MemberEmail { get; set; }
+    public DateTimeOffset? MemberLookedUpAt { get; set; }
     public bool Installed { get; set; } = true;
     public DateTimeOffset? WelcomedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }

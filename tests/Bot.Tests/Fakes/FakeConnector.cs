@@ -12,6 +12,9 @@ public sealed class FakeConnector : HttpMessageHandler
     /// <summary>Optional override: return a response to simulate throttling or blocking.</summary>
     public Func<HttpRequestMessage, HttpResponseMessage?>? Respond { get; set; }
 
+    /// <summary>Answers of GET v3/conversations/{id}/members/{memberId}, by member id (Teams returns email and userPrincipalName).</summary>
+    public ConcurrentDictionary<string, JsonObject> Members { get; } = new();
+
     public sealed record Call(string Method, string Path, JsonNode? Body);
 
     public IEnumerable<Call> Posts => Calls.Where(c => c.Method == "POST");
@@ -28,6 +31,12 @@ public sealed class FakeConnector : HttpMessageHandler
         Calls.Enqueue(new Call(request.Method.Method, request.RequestUri!.AbsolutePath, string.IsNullOrEmpty(text) ? null : JsonNode.Parse(text)));
         if (Respond?.Invoke(request) is { } custom)
             return custom;
+        if (request.Method == HttpMethod.Get && Members.TryGetValue(Uri.UnescapeDataString(request.RequestUri.AbsolutePath.Split('/')[^1]), out var member)
+            && request.RequestUri.AbsolutePath.Contains("/members/", StringComparison.Ordinal))
+            return new HttpResponseMessage(HttpStatusCode.OK)
+            {
+                Content = new StringContent(member.ToJsonString(), System.Text.Encoding.UTF8, "application/json"),
+            };
         var id = Interlocked.Increment(ref nextId).ToString();
         var body = request.RequestUri.AbsolutePath.EndsWith("/v3/conversations", StringComparison.Ordinal)
             ? new JsonObject { ["id"] = "a:created-" + id }

@@ -52,6 +52,12 @@ namespace Bot.App.Data.Migrations.Postgres
                     b.Property<bool>("Installed")
                         .HasColumnType("boolean");
 
+                    b.Property<string>("MemberEmail")
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset?>("MemberLookedUpAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<int?>("PersonId")
                         .HasColumnType("integer");
 

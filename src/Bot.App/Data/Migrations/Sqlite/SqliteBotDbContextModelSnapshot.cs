@@ -44,6 +44,12 @@ namespace Bot.App.Data.Migrations.Sqlite
                     b.Property<bool>("Installed")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("MemberEmail")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("MemberLookedUpAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int?>("PersonId")
                         .HasColumnType("INTEGER");
 

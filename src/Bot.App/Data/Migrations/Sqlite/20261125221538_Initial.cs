@@ -43,6 +43,8 @@ namespace Bot.App.Data.Migrations.Sqlite
                     UserName = table.Column<string>(type: "TEXT", nullable: true),
                     AadObjectId = table.Column<string>(type: "TEXT", nullable: true),
                     PersonId = table.Column<int>(type: "INTEGER", nullable: true),
+                    MemberEmail = table.Column<string>(type: "TEXT", nullable: true),
+                    MemberLookedUpAt = table.Column<long>(type: "INTEGER", nullable: true),
                     Installed = table.Column<bool>(type: "INTEGER", nullable: false),
                     WelcomedAt = table.Column<long>(type: "INTEGER", nullable: true),
                     UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)

@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Bot.App.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresBotDbContext))]
-    [Migration("20261125220514_Initial")]
+    [Migration("20261125221725_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -54,6 +54,12 @@ namespace Bot.App.Data.Migrations.Postgres
 
                     b.Property<bool>("Installed")
                         .HasColumnType("boolean");
+
+                    b.Property<string>("MemberEmail")
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset?>("MemberLookedUpAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<int?>("PersonId")
                         .HasColumnType("integer");

@@ -45,6 +45,8 @@ namespace Bot.App.Data.Migrations.Postgres
                     UserName = table.Column<string>(type: "text", nullable: true),
                     AadObjectId = table.Column<string>(type: "text", nullable: true),
                     PersonId = table.Column<int>(type: "integer", nullable: true),
+                    MemberEmail = table.Column<string>(type: "text", nullable: true),
+                    MemberLookedUpAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     Installed = table.Column<bool>(type: "boolean", nullable: false),
                     WelcomedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)

@@ -10,7 +10,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Bot.App.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteBotDbContext))]
-    [Migration("20261125220501_Initial")]
+    [Migration("20261125221538_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -45,6 +45,12 @@ namespace Bot.App.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<bool>("Installed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("MemberEmail")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("MemberLookedUpAt")
                         .HasColumnType("INTEGER");
 
                     b.Property<int?>("PersonId")
