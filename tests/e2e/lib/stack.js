@@ -1,0 +1,59 @@
+// The whole end-to-end stack: the real bot, and per demo user a capture proxy + an Agents Playground + a driver.
+const fs = require('fs');
+const path = require('path');
+const { RUN_DIR, PID_DIR } = require('./util');
+const { startBot, postActivity } = require('./bot');
+const { startCaptureProxy } = require('./capture');
+const { startPlayground, PlaygroundClient } = require('./playground');
+const { USERS, USER_KEYS } = require('./users');
+
+const BOT_PORT = Number(process.env.E2E_BOT_PORT || 3978);
+const PG_PORT = Number(process.env.E2E_PG_PORT || 56150);
+const PROXY_PORT = Number(process.env.E2E_PROXY_PORT || 56160);
+
+/**
+ * Starts bot, proxies and playgrounds (in that order; ports: bot 3978, playground 56150+i, proxy 56160+i).
+ * Returns a stack object; always call stack.stop() (run-all does).
+ */
+async function startStack({ users = USER_KEYS, botEnv = {} } = {}) {
+  fs.rmSync(RUN_DIR, { recursive: true, force: true });
+  fs.mkdirSync(PID_DIR, { recursive: true });
+  const stack = { bot: null, users: {}, stopped: false };
+  stack.stop = async () => {
+    if (stack.stopped) return stack.bot ? stack.bot.log() : '';
+    stack.stopped = true;
+    for (const u of Object.values(stack.users)) {
+      u.client?.close();
+      await u.playground?.stop();
+      await u.connector?.close();
+    }
+    return stack.bot ? stack.bot.stop() : '';
+  };
+  try {
+    stack.bot = await startBot({ port: BOT_PORT, env: { 'Bot__Admins__0': USERS.admin.aadObjectId, ...botEnv } });
+    // Sequential on purpose: the machine has 2 cores; each playground takes ~2 s to start.
+    for (const [i, key] of users.map((k) => [USER_KEYS.indexOf(k), k])) {
+      const user = USERS[key];
+      const pgPort = PG_PORT + i;
+      const connector = await startCaptureProxy(PROXY_PORT + i, `http://127.0.0.1:${pgPort}`, path.join(RUN_DIR, `connector-${user.id}.jsonl`));
+      stack.users[key] = { user, connector };
+      const playground = await startPlayground({ user, port: pgPort, botEndpoint: stack.bot.endpoint, serviceUrl: connector.url + '/_connector' });
+      stack.users[key].playground = playground;
+      stack.users[key].client = await PlaygroundClient.connect(playground);
+      stack.users[key].client.connector = connector;
+    }
+  } catch (e) {
+    await stack.stop();
+    throw e;
+  }
+  /** The driver of one demo user's Playground: 'admin' | 'leader1' | 'leader2' | 'member'. */
+  stack.user = (key) => {
+    const u = stack.users[key];
+    if (!u) throw new Error(`no playground for user "${key}" (have: ${Object.keys(stack.users).join(', ')})`);
+    return u.client;
+  };
+  stack.post = (activity) => postActivity(stack.bot, activity);
+  return stack;
+}
+
+module.exports = { startStack, BOT_PORT, PG_PORT, PROXY_PORT };
