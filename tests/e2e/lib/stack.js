@@ -5,7 +5,7 @@ const { RUN_DIR, PID_DIR } = require('./util');
 const { startBot, postActivity } = require('./bot');
 const { startCaptureProxy } = require('./capture');
 const { startPlayground, PlaygroundClient } = require('./playground');
-const { USERS, USER_KEYS } = require('./users');
+const { USERS, USER_KEYS, TENANT_ID } = require('./users');
 
 const BOT_PORT = Number(process.env.E2E_BOT_PORT || 3978);
 const PG_PORT = Number(process.env.E2E_PG_PORT || 56150);
@@ -53,6 +53,7 @@ async function startStack({ users = USER_KEYS, botEnv = {} } = {}) {
     return u.client;
   };
   stack.post = (activity) => postActivity(stack.bot, activity);
+  stack.tenantId = TENANT_ID;
   return stack;
 }
 
