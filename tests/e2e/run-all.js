@@ -6,6 +6,30 @@ const fs = require('fs');
 const path = require('path');
 const { OUT_DIR, RUN_DIR } = require('./lib/util');
 const { startStack } = require('./lib/stack');
+const { validateCard } = require('./lib/card-lib');
+
+/** Every card the bot posted or PUT to a connector, and every card invoke response, through the official parser. */
+function checkSentCards(stack) {
+  const failures = []; let count = 0;
+  const check = (card, where) => {
+    count++;
+    const r = validateCard(card, { maxVersion: '1.5', templated: true });
+    const size = Buffer.byteLength(JSON.stringify(card));
+    const problems = [...r.errors, ...r.warnings.filter((w) => w.startsWith('host:') || w.startsWith('template:'))];
+    if (size >= 28 * 1024) problems.push(`${size} bytes`);
+    if (problems.length) failures.push(`${where}: ${problems.join('; ')}`);
+  };
+  for (const u of Object.values(stack.users)) {
+    for (const c of u.connector.calls)
+      for (const a of (c.reqBody && c.reqBody.attachments) || [])
+        if (a.contentType === 'application/vnd.microsoft.card.adaptive') check(a.content, `${c.method} ${c.url}`);
+    for (const l of u.client.logs)
+      if (l.activityName === 'invoke' && l.response && l.response.body && l.response.body.type === 'application/vnd.microsoft.card.adaptive')
+        check(l.response.body.value, `invoke response (${u.user.id})`);
+  }
+  if (count === 0) failures.push('the bot sent no card at all');
+  return { failures, count };
+}
 
 const filter = process.argv[2];
 const CHECK_TIMEOUT_MS = Number(process.env.E2E_CHECK_TIMEOUT_MS || 90000);
@@ -51,6 +75,9 @@ function withTimeout(promise, ms, what) {
     }
   } finally {
     for (const u of Object.values(stack.users)) u.client.saveTranscript(path.join(OUT_DIR, `transcript-${u.user.id}.json`));
+    const cardCheck = checkSentCards(stack);
+    if (cardCheck.failures.length) { failed++; console.log(`FAIL cards › every Adaptive Card the bot sent (${cardCheck.count}) is valid for adaptivecards 3.0.6, v<=1.5, < 28 KB: ${cardCheck.failures.slice(0, 5).join(' | ')}`); }
+    else { passed++; console.log(`PASS cards › every Adaptive Card the bot sent (${cardCheck.count}) is valid for adaptivecards 3.0.6, v<=1.5, < 28 KB`); }
     const botLog = await stack.stop();
     fs.writeFileSync(path.join(OUT_DIR, 'bot.log'), botLog);
     // An unhandled exception in the bot during the run is a failure even if every check passed.
