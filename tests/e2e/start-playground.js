@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Starts the Agents Playground in the foreground as one demo user, against a bot you started yourself
-// (README: dotnet run --project src/Bot.App). usage: node start-playground.js [admin|leader1|leader2|member] [--port N]
+// (README: dotnet run --project src/Bot.App). usage: node start-playground.js [admin|leader1|leader2|member] [--port N] [--config-only]
 // Ctrl+C stops it. Binds 127.0.0.1 only; open the printed URL in a browser.
 const { spawn } = require('child_process');
 const path = require('path');
@@ -15,6 +15,7 @@ const bot = process.env.BOT_ENDPOINT || 'http://127.0.0.1:3978/api/messages';
 if (!USERS[key]) { console.error(`unknown user "${key}"; one of: ${USER_KEYS.join(', ')}`); process.exit(2); }
 
 const config = writeConfig(USERS[key]);
+if (args.includes('--config-only')) { console.log(config); process.exit(0); }
 console.log(`Playground as ${USERS[key].name} (${USERS[key].id}) → ${bot}\nconfig: ${config}\nopen:   http://127.0.0.1:${port}  (check the "Listening on" line: it moves to a random port when ${port} is busy)`);
 const child = spawn(process.execPath, [path.join(__dirname, 'node_modules', '@microsoft', 'm365agentsplayground', 'cli.js'),
   '-e', bot, '-c', 'msteams', '-p', String(port), '--disable-telemetry'], {
