@@ -22,12 +22,14 @@ async function startStack({ users = USER_KEYS, botEnv = {} } = {}) {
   stack.stop = async () => {
     if (stack.stopped) return stack.bot ? stack.bot.log() : '';
     stack.stopped = true;
+    // The bot first: its graceful shutdown finishes in-flight turns, which still need the connectors.
+    const log = stack.bot ? await stack.bot.stop() : '';
     for (const u of Object.values(stack.users)) {
       u.client?.close();
       await u.playground?.stop();
       await u.connector?.close();
     }
-    return stack.bot ? stack.bot.stop() : '';
+    return log;
   };
   try {
     stack.bot = await startBot({ port: BOT_PORT, env: { 'Bot__Admins__0': USERS.admin.aadObjectId, ...botEnv } });
