@@ -26,6 +26,7 @@ module.exports = {
     const start = member.mark();
     await installAndSettle(member);
     state.welcome = await member.waitForBotMessage({ after: start, card: true, match: /欢迎使用/, timeoutMs: 30000 });
+    assert.match(textOf(state.welcome), /我协助落实党风廉政建设主体责任/);
     await sleep(2000);                       // a second (wrong) welcome would arrive within this window
     await installAndSettle(member);          // what the Playground UI does on every page load
     await sleep(2000);
