@@ -12,7 +12,7 @@ const PG_PORT = Number(process.env.E2E_PG_PORT || 56150);
 const PROXY_PORT = Number(process.env.E2E_PROXY_PORT || 56160);
 
 /**
- * Starts bot, proxies and playgrounds (in that order; ports: bot 3978, playground 56150+i, proxy 56160+i).
+ * Starts bot, proxies and playgrounds concurrently (ports: bot 3978, playground 56150+i, proxy 56160+i).
  * Returns a stack object; always call stack.stop() (run-all does).
  */
 async function startStack({ users = USER_KEYS, botEnv = {} } = {}) {
@@ -32,17 +32,24 @@ async function startStack({ users = USER_KEYS, botEnv = {} } = {}) {
     return log;
   };
   try {
-    stack.bot = await startBot({ port: BOT_PORT, env: { 'Bot__Admins__0': USERS.admin.aadObjectId, ...botEnv } });
-    // Sequential on purpose: the machine has 2 cores; each playground takes ~2 s to start.
-    for (const [i, key] of users.map((k) => [USER_KEYS.indexOf(k), k])) {
+    // Bot and playgrounds start concurrently (the Playground contacts the bot only when a client connects).
+    const botStarting = startBot({ port: BOT_PORT, env: { 'Bot__Admins__0': USERS.admin.aadObjectId, ...botEnv } })
+      .then((bot) => { stack.bot = bot; return bot; });
+    const playgroundsStarting = users.map(async (key) => {
+      const i = USER_KEYS.indexOf(key);
       const user = USERS[key];
       const pgPort = PG_PORT + i;
       const connector = await startCaptureProxy(PROXY_PORT + i, `http://127.0.0.1:${pgPort}`, path.join(RUN_DIR, `connector-${user.id}.jsonl`));
       stack.users[key] = { user, connector };
-      const playground = await startPlayground({ user, port: pgPort, botEndpoint: stack.bot.endpoint, serviceUrl: connector.url + '/_connector' });
-      stack.users[key].playground = playground;
-      stack.users[key].client = await PlaygroundClient.connect(playground);
-      stack.users[key].client.connector = connector;
+      stack.users[key].playground = await startPlayground({ user, port: pgPort, botEndpoint: `http://127.0.0.1:${BOT_PORT}/api/messages`, serviceUrl: connector.url + '/_connector' });
+    });
+    const results = await Promise.allSettled([botStarting, ...playgroundsStarting]);
+    const failure = results.find((r) => r.status === 'rejected');
+    if (failure) throw failure.reason;
+    for (const key of users) {
+      const u = stack.users[key];
+      u.client = await PlaygroundClient.connect(u.playground);
+      u.client.connector = u.connector;
     }
   } catch (e) {
     await stack.stop();
