@@ -81,8 +81,9 @@ module.exports = {
     assert.match(textOf(updated), /处分条例第八十八条/);
     const put = await member.connector.waitFor((c) => c.method === 'PUT' && c.url.endsWith(`/activities/${state.help.messageId}`), 'PUT after submit', 10000, from);
     assert.equal(put.status, 200);
-    const message = member.httpLog(after).find((l) => l.activityName === 'message' && l.from !== 'User Application');
-    assert.equal(message?.response?.statusCode, 200, 'bot HTTP status for the submit message');
+    const message = await member.waitForEvent((e) => e.kind === 'log' && e.log.activityName === 'message' && e.log.from !== 'User Application' && e.log.response,
+      'the log entry of the submit message', { after });
+    assert.equal(message.log.response.statusCode, 200, 'bot HTTP status for the submit message');
     assert.equal(member.botMessages(after).length, 0, 'a card action that replaces the card sends no extra message');
   },
 
