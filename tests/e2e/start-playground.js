@@ -21,6 +21,7 @@ const child = spawn(process.execPath, [path.join(__dirname, 'node_modules', '@mi
   '-e', bot, '-c', 'msteams', '-p', String(port), '--disable-telemetry'], {
   stdio: 'inherit',
   env: { ...process.env, M365_AGENTS_PLAYGROUND_CONFIG_PATH: config,
+    M365_AGENTS_PLAYGROUND_LOGFILE: path.join(path.dirname(config), `playground-${USERS[key].id}-internal.log`),
     TEAMSAPPTESTER_BROWSER: process.env.TEAMSAPPTESTER_BROWSER || 'none',
     NODE_OPTIONS: `--require ${path.join(__dirname, 'lib', 'loopback-only.js')}` },
 });
