@@ -4,6 +4,7 @@ using Bot.App.Conversations;
 using Bot.App.Data;
 using Bot.App.Help;
 using Bot.App.Operations;
+using Bot.App.WeCom;
 using Bot.Protocol;
 using Bot.Protocol.Routing;
 using Quartz;
@@ -17,6 +18,7 @@ builder.Services.AddBotProtocol();                                             /
 builder.Services.AddBotData();                                               // SQLite by default, PostgreSQL on request
 builder.Services.AddBotCore();                                                  // cards, conversation refs, callers, audit
 builder.Services.AddBotHealthChecks();
+builder.Services.AddWeCom();                                                   // WeCom (企业微信/政务微信) channel, off unless configured
 builder.Services.AddQuartz();
 builder.Services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
 
@@ -28,6 +30,7 @@ app.Services.GetRequiredService<ActivityRouter>()
     .MapHelpHandlers();
 
 app.MapBotEndpoint("/api/messages");
+app.MapWeCom();                                                                 // /api/wecom callback
 app.MapHealthChecks("/healthz");
 app.MapOpenApi();
 
