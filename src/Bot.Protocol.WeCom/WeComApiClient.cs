@@ -86,7 +86,7 @@ public sealed partial class WeComApiClient(HttpClient http, WeComApiOptions opti
         SendAsync(new JsonObject { ["touser"] = userId, ["msgtype"] = "markdown", ["markdown"] = new JsonObject { ["content"] = content } }, ct);
 
     public Task<SendResult> SendTemplateCardAsync(string userId, JsonObject templateCard, CancellationToken ct) =>
-        SendAsync(new JsonObject { ["touser"] = userId, ["msgtype"] = "template_card", ["template_card"] = templateCard }, ct);
+        SendAsync(new JsonObject { ["touser"] = userId, ["msgtype"] = "template_card", ["template_card"] = templateCard.Parent is null ? templateCard : templateCard.DeepClone() }, ct);
 
     public Task<SendResult> SendTextCardAsync(string userId, string title, string description, string url, string? buttonText, CancellationToken ct)
     {
@@ -113,7 +113,7 @@ public sealed partial class WeComApiClient(HttpClient http, WeComApiOptions opti
             ["response_code"] = responseCode,
         };
         if (templateCard is not null)
-            body["template_card"] = templateCard;
+            body["template_card"] = templateCard.Parent is null ? templateCard : templateCard.DeepClone();
         else
             body["button"] = new JsonObject { ["replace_name"] = replaceName ?? "已处理" };
         await PostAsync("message/update_template_card", body, ct);

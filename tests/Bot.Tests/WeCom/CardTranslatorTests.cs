@@ -35,7 +35,7 @@ public sealed class CardTranslatorTests
         Assert.Equal(2, t["horizontal_content_list"]!.AsArray().Count);
         var buttons = t["button_list"]!.AsArray();
         Assert.Equal(3, buttons.Count); // ShowCard cannot be shown
-        Assert.Equal("申请延期处理的很长很…", buttons[1]!["text"]!.GetValue<string>());
+        Assert.Equal("申请延期处理的很长…", buttons[1]!["text"]!.GetValue<string>());
         Assert.Equal(3, buttons[1]!["style"]!.GetValue<int>());
         Assert.Equal(1, buttons[2]!["type"]!.GetValue<int>());
         Assert.Equal("https://example.gov.cn/t/117", buttons[2]!["url"]!.GetValue<string>());

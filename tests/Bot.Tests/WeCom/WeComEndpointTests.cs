@@ -5,6 +5,7 @@ using Bot.App.WeCom;
 using Bot.Protocol;
 using Bot.Protocol.Routing;
 using Bot.Protocol.WeCom;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Bot.Tests.WeCom;
@@ -53,7 +54,13 @@ public sealed class WeComEndpointTests
 
         var badSignature = await channel.PostAsync(xml, signature: new string('0', 40));
         var otherCorp = await channel.PostAsync(xml, receiveId: "wwanothercorp");
-        var tampered = await channel.PostAsync(xml, tamper: e => (e[5] == 'A' ? "B" : "A") is var c ? e[..5] + c + e[6..] : e);
+        // Re-signed with the Token (only an insider could): the last block, which holds the CorpID and the padding, is garbled.
+        var tampered = await channel.PostAsync(xml, tamper: e =>
+        {
+            var bytes = Convert.FromBase64String(e);
+            bytes[^20] ^= 0x40;
+            return Convert.ToBase64String(bytes);
+        });
 
         Assert.Equal(HttpStatusCode.Unauthorized, badSignature.StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, otherCorp.StatusCode);
@@ -188,8 +195,8 @@ public sealed class WeComJourneyTests
         await using var channel = await WeComChannel.StartAsync();
         var sender = channel.App.Services.GetRequiredService<WeComSender>();
         var to = new ConversationAddress("wecom", channel.Server.BaseUrl, "zhangsan");
-        JsonObject Card(string title) => JsonNode.Parse($$"""
-            {"type":"AdaptiveCard","version":"1.5","body":[{"type":"TextBlock","text":"{{title}}","size":"Large"}],
+        JsonObject Card(string title) => JsonNode.Parse($$$"""
+            {"type":"AdaptiveCard","version":"1.5","body":[{"type":"TextBlock","text":"{{{title}}}","size":"Large"}],
              "actions":[{"type":"Action.Submit","title":"好","data":{"verb":"x.y"}}]}
             """)!.AsObject();
         var id = await sender.SendAsync(to, Activity.FromCard(Card("第一版")), default);
