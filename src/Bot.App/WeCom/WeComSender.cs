@@ -22,13 +22,26 @@ public sealed partial class WeComSender(WeComApiClient api, IServiceScopeFactory
         string? id = null;
         if (!string.IsNullOrWhiteSpace(activity.Text))
         {
-            var sent = activity.TextFormat == "markdown"
-                ? await api.SendMarkdownAsync(user, activity.Text, ct)
-                : await api.SendTextAsync(user, activity.Text, ct);
-            id = (await store.AddAsync(user, new SentCard(null, sent.MsgId, null, store.Now), ct)).ActivityId;
+            // WeCom cuts text and markdown at 2048 bytes: long answers go out as several messages.
+            foreach (var part in SplitUtf8(activity.Text, MaxTextBytes))
+            {
+                var sent = activity.TextFormat == "markdown"
+                    ? await api.SendMarkdownAsync(user, part, ct)
+                    : await api.SendTextAsync(user, part, ct);
+                id = (await store.AddAsync(user, new SentCard(null, sent.MsgId, null, store.Now), ct)).ActivityId;
+            }
         }
         foreach (var card in Cards(activity))
             id = (await store.AddAsync(user, await SendCardAsync(store, user, card, ct), ct)).ActivityId;
+        foreach (var attachment in activity.Attachments ?? [])
+        {
+            if (DataUri(attachment) is not { } file)
+                continue;
+            var type = file.ContentType.StartsWith("image/", StringComparison.Ordinal) ? "image" : "file";
+            var mediaId = await api.UploadMediaAsync(type, attachment.Name ?? (type == "image" ? "image.png" : "file.bin"), file.Bytes, file.ContentType, ct);
+            var sent = await api.SendMediaAsync(user, type, mediaId, ct);
+            id = (await store.AddAsync(user, new SentCard(null, sent.MsgId, null, store.Now), ct)).ActivityId;
+        }
         return id;
     }
 
@@ -98,6 +111,53 @@ public sealed partial class WeComSender(WeComApiClient api, IServiceScopeFactory
             var fallback = new WeComCard("markdown", new JsonObject { ["content"] = MarkdownOf(translated.Payload) });
             var sent = await api.SendAsync(fallback.ToMessage(user), ct);
             return new SentCard(null, sent.MsgId, null, store.Now);
+        }
+    }
+
+    public const int MaxTextBytes = 2048;
+
+    /// <summary>Pieces of at most <paramref name="maxBytes"/> UTF-8 bytes, cut after a line break where possible.</summary>
+    public static IEnumerable<string> SplitUtf8(string text, int maxBytes)
+    {
+        var rest = text;
+        while (System.Text.Encoding.UTF8.GetByteCount(rest) > maxBytes)
+        {
+            var length = 0;
+            var bytes = 0;
+            while (length < rest.Length)
+            {
+                var step = char.IsSurrogatePair(rest, length) ? 2 : 1;
+                var size = System.Text.Encoding.UTF8.GetByteCount(rest.AsSpan(length, step));
+                if (bytes + size > maxBytes)
+                    break;
+                bytes += size;
+                length += step;
+            }
+            var newline = rest.LastIndexOf('\n', length - 1);
+            var cut = newline > length / 2 ? newline + 1 : length;
+            yield return rest[..cut].TrimEnd('\n');
+            rest = rest[cut..];
+        }
+        if (rest.Length > 0)
+            yield return rest;
+    }
+
+    /// <summary>Files travel as <c>data:</c> URIs in attachments (charts, exports); WeCom needs them uploaded first.</summary>
+    private static (string ContentType, byte[] Bytes)? DataUri(Attachment attachment)
+    {
+        if (attachment.ContentUrl is not { } url || !url.StartsWith("data:", StringComparison.Ordinal))
+            return null;
+        var comma = url.IndexOf(',', StringComparison.Ordinal);
+        var header = comma > 5 ? url[5..comma] : "";
+        if (comma < 0 || !header.EndsWith(";base64", StringComparison.Ordinal))
+            return null;
+        try
+        {
+            return (attachment.ContentType ?? header[..^7], Convert.FromBase64String(url[(comma + 1)..]));
+        }
+        catch (FormatException)
+        {
+            return null;
         }
     }
 

@@ -106,3 +106,37 @@ public sealed class CardTranslatorTests
         Assert.Equal(6, Translate(card).Payload["button_list"]!.AsArray().Count);
     }
 }
+
+public sealed class WeComSenderTests
+{
+    [Fact]
+    public void LongTextIsSplitIntoPiecesWeComDoesNotCut()
+    {
+        var text = string.Join('\n', Enumerable.Range(0, 200).Select(i => $"第{i}条：党员领导干部应当廉洁自律"));
+        var parts = WeComSender.SplitUtf8(text, WeComSender.MaxTextBytes).ToList();
+        Assert.True(parts.Count > 1);
+        Assert.All(parts, p => Assert.True(System.Text.Encoding.UTF8.GetByteCount(p) <= WeComSender.MaxTextBytes));
+        Assert.Equal(text, string.Join('\n', parts));
+        Assert.Equal(["短"], WeComSender.SplitUtf8("短", 2048));
+    }
+
+    [Fact]
+    public async Task FileAttachmentsAreUploadedThenSent()
+    {
+        await using var channel = await WeComChannel.StartAsync();
+        var sender = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<WeComSender>(channel.App.Services);
+        var activity = new Bot.Protocol.Activity
+        {
+            Type = "message",
+            Attachments = [new Bot.Protocol.Attachment { ContentType = "image/png", Name = "进度.png", ContentUrl = "data:image/png;base64," + Convert.ToBase64String([137, 80, 78, 71]) }],
+        };
+        await sender.SendAsync(new Bot.Protocol.ConversationAddress("wecom", channel.Server.BaseUrl, "zhangsan"), activity, default);
+
+        var upload = channel.Server.Calls.Single(c => c.Path == "media/upload");
+        Assert.Contains("type=image", upload.Query);
+        Assert.Equal(4, upload.Body!["length"]!.GetValue<long>());
+        var send = channel.Server.Sends.Single().Body!;
+        Assert.Equal("image", send["msgtype"]!.GetValue<string>());
+        Assert.StartsWith("media-", send["image"]!["media_id"]!.GetValue<string>());
+    }
+}
