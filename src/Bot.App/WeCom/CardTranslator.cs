@@ -26,6 +26,7 @@ public static class CardTranslator
     public const int MaxSubTitle = 160;
     public const int MaxButtonText = 10;
     public const int MaxKeyName = 5;
+    public const string DoneText = "已处理";
 
     public static WeComCard Translate(JsonObject card, string taskId, Func<ButtonTarget, string> encodeKey, bool forUpdate = false)
     {
@@ -69,10 +70,13 @@ public static class CardTranslator
             template["sub_title_text"] = Cut(string.Join('\n', lines), MaxSubTitle);
         if (facts.Count > 0)
             template["horizontal_content_list"] = new JsonArray([.. facts.Select(f => (JsonNode)new JsonObject { ["keyname"] = f.Key, ["value"] = f.Value })]);
-        if (buttons.Count > 0)
-            template["button_list"] = buttons;
-        else
-            template["replace_text"] = "已处理"; // an updated card without buttons: WeCom shows a grey, unclickable button
+        if (buttons.Count == 0)
+        {
+            // An updated card without buttons: button_list is required, and replace_text greys it out.
+            buttons.Add(new JsonObject { ["type"] = 0, ["text"] = DoneText, ["style"] = 2, ["key"] = "noop" });
+            template["replace_text"] = DoneText;
+        }
+        template["button_list"] = buttons;
         return new WeComCard("template_card", template);
     }
 

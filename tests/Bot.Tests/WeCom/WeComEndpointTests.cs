@@ -183,6 +183,7 @@ public sealed class WeComJourneyTests
         Assert.Equal("click-rc-1", update.Body!["response_code"]!.GetValue<string>());
         Assert.Equal(taskId, update.Body!["template_card"]!["task_id"]!.GetValue<string>());
         Assert.Equal("约谈已登记", update.Body!["template_card"]!["main_title"]!["title"]!.GetValue<string>());
+        Assert.Equal("已处理", update.Body!["template_card"]!["replace_text"]!.GetValue<string>()); // no buttons left: greyed out
 
         // The same click retried by WeCom is processed once; its response_code is not used twice.
         Assert.Empty(await channel.DeliverAsync(click));
