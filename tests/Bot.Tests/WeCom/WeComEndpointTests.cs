@@ -28,6 +28,10 @@ public sealed class WeComEndpointTests
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("8862497412846532"u8.ToArray(), await response.Content.ReadAsByteArrayAsync());
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var again = await channel.App.CreateClient().GetAsync(url);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(1), $"GET verification took {watch.Elapsed}; WeCom allows 1 s");
+        Assert.Equal("8862497412846532", await again.Content.ReadAsStringAsync());
         var bad = await channel.App.CreateClient().GetAsync(url.Replace("nonce=12345", "nonce=12346"));
         Assert.Equal(HttpStatusCode.Unauthorized, bad.StatusCode);
     }
@@ -93,6 +97,17 @@ public sealed class WeComEndpointTests
 
         var welcome = Assert.Single(channel.Server.Sends);
         Assert.Contains("欢迎使用", welcome.Body!.ToJsonString(ProtocolJson.Options));
+
+        await channel.DeliverAsync(WeComChannel.EventXml("lisi", "unsubscribe", channel.NextCreateTime()));
+        Assert.False(channel.App.WithDb(db => db.Set<ConversationRef>().Single().Installed));
+    }
+
+    [Fact]
+    public async Task MenuClickIsHandledAsItsKeyText()
+    {
+        await using var channel = await WeComChannel.StartAsync();
+        var calls = await channel.DeliverAsync(WeComChannel.EventXml("lisi", "click", channel.NextCreateTime(), "帮助"));
+        Assert.Equal("使用帮助", Assert.Single(calls).Body!["template_card"]!["main_title"]!["title"]!.GetValue<string>());
     }
 
     [Fact]
