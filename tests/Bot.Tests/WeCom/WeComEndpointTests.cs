@@ -119,6 +119,15 @@ public sealed class WeComEndpointTests
     }
 
     [Fact]
+    public async Task ProactiveSendsPickTheSenderByChannel()
+    {
+        await using var channel = await WeComChannel.StartAsync();
+        var senders = channel.App.Services.GetRequiredService<ChannelSenders>();
+        Assert.IsType<WeComSender>(senders.For(new ConversationAddress("wecom", channel.Server.BaseUrl, "zhangsan")));
+        Assert.IsType<Bot.Protocol.Connector.ConnectorClient>(senders.For(new ConversationAddress("msteams", BotApp.ServiceUrl, "a:1")));
+    }
+
+    [Fact]
     public void ConfigurationBindsFromEnvironmentStyleKeys()
     {
         var config = new Microsoft.Extensions.Configuration.ConfigurationBuilder()
