@@ -166,7 +166,12 @@ public sealed class WeComStore(BotDbContext db, TimeProvider time)
         var taken = await db.Set<WeComMessage>()
             .Where(m => m.ActivityId == row.ActivityId && m.ResponseCode == code && !m.ResponseCodeUsed)
             .ExecuteUpdateAsync(s => s.SetProperty(m => m.ResponseCodeUsed, true), ct);
-        return taken == 1 ? code : null;
+        if (taken != 1)
+            return null;
+        // Keep the tracked row in step with the bulk update, so a later change of the flag is saved.
+        db.Entry(row).Property(m => m.ResponseCodeUsed).OriginalValue = true;
+        row.ResponseCodeUsed = true;
+        return code;
     }
 
     public Task SaveAsync(CancellationToken ct) => db.SaveChangesAsync(ct);

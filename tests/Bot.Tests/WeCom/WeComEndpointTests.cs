@@ -231,6 +231,9 @@ public sealed class WeComJourneyTests
 
         Assert.Equal("send-rc-1", Assert.Single(channel.Server.Updates).Body!["response_code"]!.GetValue<string>());
         Assert.Equal(["第一版", "第三版"], channel.Server.SentCards.Select(c => c["main_title"]!["title"]!.GetValue<string>()));
+        await sender.UpdateAsync(to, id!, Activity.FromCard(Card("第四版")), default);   // the new card's response_code
+        Assert.Equal(["send-rc-1", "send-rc-3"], channel.Server.Updates.Select(u => u.Body!["response_code"]!.GetValue<string>()));
+
         await sender.DeleteAsync(to, id!, default);
         var recall = channel.Server.Calls.Single(c => c.Path == "message/recall");
         Assert.Equal("msg-3", recall.Body!["msgid"]!.GetValue<string>()); // the card now shown, not the first one
