@@ -5,6 +5,7 @@ using Bot.App.Data;
 using Bot.App.Help;
 using Bot.App.Operations;
 using Bot.App.Org;
+using Bot.App.WeCom;
 using Bot.Protocol;
 using Bot.Protocol.Routing;
 using Quartz;
@@ -19,6 +20,7 @@ builder.Services.AddBotData();                                               // 
 builder.Services.AddBotCore();                                                  // cards, conversation refs, callers, audit
 builder.Services.AddBotHealthChecks();
 builder.Services.AddDirectory();                                               // org directory import, account linking, demo directory
+builder.Services.AddWeCom();                                                   // WeCom (企业微信/政务微信) channel, off unless configured
 builder.Services.AddQuartz();
 builder.Services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
 
@@ -31,6 +33,7 @@ app.Services.GetRequiredService<ActivityRouter>()
     .MapHelpHandlers();
 
 app.MapBotEndpoint("/api/messages");
+app.MapWeCom();                                                                 // /api/wecom callback
 app.MapHealthChecks("/healthz");
 app.MapOpenApi();
 app.MapDirectoryApi();

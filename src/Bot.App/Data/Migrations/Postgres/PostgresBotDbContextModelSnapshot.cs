@@ -279,6 +279,64 @@ namespace Bot.App.Data.Migrations.Postgres
                     b.ToTable("UnitCharge");
                 });
 
+            modelBuilder.Entity("Bot.App.WeCom.WeComActionKey", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Payload")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("WeComActionKey");
+                });
+
+            modelBuilder.Entity("Bot.App.WeCom.WeComMessage", b =>
+                {
+                    b.Property<string>("ActivityId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("MsgId")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<string>("ResponseCode")
+                        .HasMaxLength(512)
+                        .HasColumnType("character varying(512)");
+
+                    b.Property<DateTimeOffset?>("ResponseCodeAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<bool>("ResponseCodeUsed")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("TaskId")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.HasKey("ActivityId");
+
+                    b.HasIndex("TaskId")
+                        .IsUnique();
+
+                    b.ToTable("WeComMessage");
+                });
+
             modelBuilder.Entity("Bot.App.Org.OrgUnit", b =>
                 {
                     b.HasOne("Bot.App.Org.OrgUnit", "Parent")

@@ -263,6 +263,64 @@ namespace Bot.App.Data.Migrations.Sqlite
                     b.ToTable("UnitCharge");
                 });
 
+            modelBuilder.Entity("Bot.App.WeCom.WeComActionKey", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Payload")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("WeComActionKey");
+                });
+
+            modelBuilder.Entity("Bot.App.WeCom.WeComMessage", b =>
+                {
+                    b.Property<string>("ActivityId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("MsgId")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ResponseCode")
+                        .HasMaxLength(512)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("ResponseCodeAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("ResponseCodeUsed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("TaskId")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("ActivityId");
+
+                    b.HasIndex("TaskId")
+                        .IsUnique();
+
+                    b.ToTable("WeComMessage");
+                });
+
             modelBuilder.Entity("Bot.App.Org.OrgUnit", b =>
                 {
                     b.HasOne("Bot.App.Org.OrgUnit", "Parent")

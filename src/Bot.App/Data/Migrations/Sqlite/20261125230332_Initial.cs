@@ -103,6 +103,37 @@ namespace Bot.App.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "WeComActionKey",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Payload = table.Column<string>(type: "TEXT", nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_WeComActionKey", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "WeComMessage",
+                columns: table => new
+                {
+                    ActivityId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    UserId = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
+                    MsgId = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    TaskId = table.Column<string>(type: "TEXT", maxLength: 128, nullable: true),
+                    ResponseCode = table.Column<string>(type: "TEXT", maxLength: 512, nullable: true),
+                    ResponseCodeAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    ResponseCodeUsed = table.Column<bool>(type: "INTEGER", nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_WeComMessage", x => x.ActivityId);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Person",
                 columns: table => new
                 {
@@ -228,6 +259,12 @@ namespace Bot.App.Data.Migrations.Sqlite
                 name: "IX_UnitCharge_UnitId",
                 table: "UnitCharge",
                 column: "UnitId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_WeComMessage_TaskId",
+                table: "WeComMessage",
+                column: "TaskId",
+                unique: true);
         }
 
         /// <inheritdoc />
@@ -247,6 +284,12 @@ namespace Bot.App.Data.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "UnitCharge");
+
+            migrationBuilder.DropTable(
+                name: "WeComActionKey");
+
+            migrationBuilder.DropTable(
+                name: "WeComMessage");
 
             migrationBuilder.DropTable(
                 name: "Person");

@@ -105,6 +105,37 @@ namespace Bot.App.Data.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "WeComActionKey",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    Payload = table.Column<string>(type: "text", nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_WeComActionKey", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "WeComMessage",
+                columns: table => new
+                {
+                    ActivityId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    UserId = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
+                    MsgId = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    TaskId = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: true),
+                    ResponseCode = table.Column<string>(type: "character varying(512)", maxLength: 512, nullable: true),
+                    ResponseCodeAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    ResponseCodeUsed = table.Column<bool>(type: "boolean", nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_WeComMessage", x => x.ActivityId);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Person",
                 columns: table => new
                 {
@@ -230,6 +261,12 @@ namespace Bot.App.Data.Migrations.Postgres
                 name: "IX_UnitCharge_UnitId",
                 table: "UnitCharge",
                 column: "UnitId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_WeComMessage_TaskId",
+                table: "WeComMessage",
+                column: "TaskId",
+                unique: true);
         }
 
         /// <inheritdoc />
@@ -249,6 +286,12 @@ namespace Bot.App.Data.Migrations.Postgres
 
             migrationBuilder.DropTable(
                 name: "UnitCharge");
+
+            migrationBuilder.DropTable(
+                name: "WeComActionKey");
+
+            migrationBuilder.DropTable(
+                name: "WeComMessage");
 
             migrationBuilder.DropTable(
                 name: "Person");
