@@ -67,9 +67,15 @@ public sealed partial class BotAuthenticator(BotAuthOptions options, SigningKeyC
         if (parts.Length != 2 || !parts[0].Equals("Bearer", StringComparison.OrdinalIgnoreCase))
             return AuthResult.Fail("not a Bearer token");
         var raw = parts[1];
-        if (!handler.CanReadToken(raw))
+        JsonWebToken unverified;
+        try
+        {
+            unverified = handler.ReadJsonWebToken(raw);
+        }
+        catch (ArgumentException)
+        {
             return AuthResult.Fail("unreadable token");
-        var unverified = handler.ReadJsonWebToken(raw);
+        }
 
         if (options.AllowEmulatorTokens && EmulatorIssuers.Contains(unverified.Issuer, StringComparer.Ordinal))
             return await EmulatorAsync(raw, unverified, ct);

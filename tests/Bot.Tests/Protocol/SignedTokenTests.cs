@@ -9,6 +9,7 @@ using Bot.Protocol.Routing;
 using Bot.Tests.Fakes;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -110,21 +111,27 @@ public sealed class SignedTokenFixture : IAsyncLifetime
 {
     public TokenService Service { get; private set; } = null!;
     public BotApp App { get; private set; } = null!;
+    public CapturingLoggerProvider Logs { get; } = new();
 
     public async Task InitializeAsync()
     {
         Service = await TokenService.StartAsync();
-        App = RealHttpApp(Service);
+        App = RealHttpApp(Service, logs: Logs);
         App.CreateClient().Dispose();
     }
 
-    public static BotApp RealHttpApp(TokenService service, FakeTimeProvider? clock = null) => new(clock,
+    public static BotApp RealHttpApp(TokenService service, FakeTimeProvider? clock = null, CapturingLoggerProvider? logs = null) => new(clock,
         new Dictionary<string, string?>
         {
             ["ToBotFromChannelOpenIdMetadataUrl"] = service.MetadataUrl,
             ["ToBotFromEmulatorOpenIdMetadataUrl"] = service.EmulatorMetadataUrl,
         },
-        s => s.AddHttpClient<SigningKeyCache>().ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler()));
+        s =>
+        {
+            s.AddHttpClient<SigningKeyCache>().ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler());
+            if (logs is not null)
+                s.AddSingleton<ILoggerProvider>(logs);
+        });
 
     public async Task DisposeAsync()
     {
@@ -213,16 +220,42 @@ public sealed class SignedTokenTests(SignedTokenFixture fixture) : IClassFixture
         };
     }
 
+    /// <summary>What the rejection log must name, so each variant is proven to fail for its own reason.</summary>
+    private static readonly Dictionary<string, string> ExpectedReason = new()
+    {
+        ["wrong issuer"] = "issuer 'https://api.botframework.evil' not allowed",
+        ["wrong audience"] = "Audience",
+        ["expired beyond skew"] = "Lifetime",
+        ["unknown key"] = "Signature",
+        ["key endorsed for another channel"] = "not endorsed for channel 'msteams'",
+        ["key without endorsements"] = "has no endorsements",
+        ["serviceurl mismatch"] = "serviceurl claim",
+        ["missing serviceurl"] = "serviceurl claim",
+        ["alg none"] = "Signature",
+        ["HS256 with the public key"] = "Signature",
+        ["signed by a stranger with the real kid"] = "Signature",
+        ["garbage token"] = "unreadable token",
+        ["wrong scheme"] = "not a Bearer token",
+        ["no header"] = "no Authorization header",
+        ["empty bearer"] = "not a Bearer token",
+        ["emulator issuer but wrong appid"] = "appid claim is not this bot",
+        ["emulator token without ver"] = "no ver claim",
+    };
+
     [Theory]
     [MemberData(nameof(ForgedVariants))]
     public async Task ForgedTokenIsRejectedWith401AndNothingIsProcessedOrStored(string variant)
     {
         var conversation = "a:forged-" + Guid.NewGuid();
+        var activity = Message(conversation);
         var header = ForgedHeader(variant);
-        var response = await PostRawAsync(Message(conversation), header.Length == 0 ? null : header);
+        var response = await PostRawAsync(activity, header.Length == 0 ? null : header);
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         AssertNothingHappened(conversation);
+        var id = activity["id"]!.GetValue<string>();
+        var log = Assert.Single(fixture.Logs.Entries, e => e.Message.StartsWith($"Inbound activity {id} rejected", StringComparison.Ordinal));
+        Assert.True(log.Message.Contains(ExpectedReason[variant], StringComparison.OrdinalIgnoreCase), log.Message);
     }
 
     [Fact]
