@@ -64,7 +64,7 @@ public static partial class BotEndpoint
             return Results.BadRequest();
 
         var allowAnonymous = options.AuthenticationDisabled && env.IsDevelopment()
-                             && BotAuthenticator.IsLoopback(SocketAddress.Of(http));
+                             && BotAuthenticator.IsLoopback(PeerAddress.Of(http));
         var result = await auth.AuthenticateAsync(http.Request.Headers.Authorization.ToString(), activity, allowAnonymous, ct);
         if (!result.Ok)
             return Results.Unauthorized();

@@ -8,7 +8,7 @@ namespace Bot.Protocol;
 /// The TCP peer of a request, remembered before ForwardedHeaders rewrites <c>Connection.RemoteIpAddress</c>.
 /// Anonymous local mode must be decided on the socket, never on a header a client can write.
 /// </summary>
-public static class SocketAddress
+public static class PeerAddress
 {
     private sealed record Feature(IPAddress? Address);
 
