@@ -14,11 +14,11 @@ public enum TextStage
 {
     /// <summary>An unfinished multi-step dialog of this user.</summary>
     Dialog = 0,
-    /// <summary>Fixed commands ("帮助", "进度" …).</summary>
+    /// <summary>Fixed command keywords.</summary>
     Command = 1,
-    /// <summary>Recognised feature phrases (e.g. a completion one-liner).</summary>
+    /// <summary>Phrases a feature recognises without a command keyword.</summary>
     Intent = 2,
-    /// <summary>Everything else (regulation Q&amp;A).</summary>
+    /// <summary>Everything else (e.g. free-text question answering).</summary>
     Fallback = 3,
 }
 

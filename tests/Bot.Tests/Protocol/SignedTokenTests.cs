@@ -390,4 +390,21 @@ public sealed class SigningKeyRefreshTests
         Assert.Equal(3, service.MetadataFetches);
         await app.IdleAsync();
     }
+
+    [Fact]
+    public async Task CachedKeysKeepWorkingWhileTheKeyEndpointIsDown()
+    {
+        var service = await TokenService.StartAsync();
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        using var app = SignedTokenFixture.RealHttpApp(service, clock);
+        async Task<HttpStatusCode> Post() =>
+            (await app.PostAsync(TestUser.Alex.Message("帮助"), "" + service.Forge(now: clock.GetUtcNow().UtcDateTime))).StatusCode;
+
+        Assert.Equal(HttpStatusCode.OK, await Post());
+        await service.DisposeAsync();
+        clock.Advance(TimeSpan.FromHours(25));
+
+        Assert.Equal(HttpStatusCode.OK, await Post());
+        await app.IdleAsync();
+    }
 }
