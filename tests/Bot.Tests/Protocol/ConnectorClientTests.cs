@@ -283,4 +283,16 @@ public sealed class ConnectorClientTests
         var trusted = Client(options: options with { TrustedServiceUrlHosts = ["127.0.0.1"] });
         Assert.Equal("m-1", await trusted.SendAsync(To(server), Activity.Message("x"), default));
     }
+
+    [Fact]
+    public async Task TheAppsConnectorHonoursTheConfiguredAllowList()
+    {
+        using var app = new BotApp(config: new Dictionary<string, string?> { ["Bot:TrustedServiceUrlHosts"] = "smba.trafficmanager.net" });
+        await app.SendAsync(TestUser.Alex.Message("帮助"));
+        Assert.Empty(app.Connector.Calls); // smba.test is not on the list: no call, no token sent
+
+        using var trusting = new BotApp(config: new Dictionary<string, string?> { ["Bot:TrustedServiceUrlHosts"] = "smba.test" });
+        await trusting.SendAsync(TestUser.Alex.Message("帮助"));
+        Assert.Single(trusting.Connector.Posts);
+    }
 }
