@@ -19,6 +19,35 @@ if [ -f tests/e2e/package.json ]; then
 fi
 dotnet tool restore >/dev/null
 
+# A throwaway PostgreSQL cluster for the Postgres smoke test (BOT_TEST_POSTGRES). Own temp dir, unix socket in
+# it, first free port from 55432 on 127.0.0.1; stopped and removed on exit, so reruns and parallel runs are fine.
+pg_bin=/usr/lib/postgresql/15/bin
+pg_dir=""
+stop_postgres() {
+  [ -n "$pg_dir" ] || return 0
+  $as_pg "$pg_bin/pg_ctl" -D "$pg_dir/data" -m immediate stop >/dev/null 2>&1
+  rm -rf "$pg_dir"
+}
+trap stop_postgres EXIT
+start_postgres() {
+  as_pg=""
+  pg_dir=$(mktemp -d /tmp/bot-pg.XXXXXX)
+  if [ "$(id -u)" -eq 0 ]; then
+    as_pg="runuser -u postgres --"   # postgres refuses to run as root
+    chown postgres: "$pg_dir"
+  fi
+  $as_pg "$pg_bin/initdb" -D "$pg_dir/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >"$pg_dir/initdb.log" 2>&1 \
+    || { cat "$pg_dir/initdb.log" >&2; return 1; }
+  local port=55432
+  while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
+  $as_pg "$pg_bin/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/server.log" -w -t 60 \
+    -o "-c listen_addresses=127.0.0.1 -p $port -k $pg_dir -c fsync=off -c synchronous_commit=off" start >/dev/null \
+    || { cat "$pg_dir/server.log" >&2; return 1; }
+  export BOT_TEST_POSTGRES="Host=127.0.0.1;Port=$port;Database=postgres;Username=postgres;Password=unused"
+  echo "== PostgreSQL 15 on 127.0.0.1:$port ($pg_dir)" >&2
+}
+start_postgres || echo "could not start PostgreSQL; the Postgres smoke test will fail" >&2
+
 passed=0; failed=0
 echo "== dotnet test" >&2
 rm -rf TestResults

@@ -26,6 +26,7 @@ builder.Services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
 
 var app = builder.Build();
 app.CheckBotIdentity();
+app.UseBotForwardedHeaders();                                                   // nginx in front: ForwardedHeaders:KnownProxies
 
 app.Services.GetRequiredService<ActivityRouter>()
     .MapConversationHandlers()

@@ -24,6 +24,7 @@ public static partial class BotEndpoint
         services.AddSingleton(sp => BotAuthOptions.FromConfiguration(sp.GetRequiredService<IConfiguration>()));
         services.AddHttpClient<SigningKeyCache>();
         services.AddSingleton<BotAuthenticator>();
+        services.AddHttpClient(MsalTokenProvider.HttpClientName);
         services.AddSingleton<IBotTokenProvider, MsalTokenProvider>();
         services.AddHttpClient<ConnectorClient>(c => c.Timeout = TimeSpan.FromSeconds(30));
         services.AddSingleton<ActivityRouter>();
@@ -63,7 +64,7 @@ public static partial class BotEndpoint
             return Results.BadRequest();
 
         var allowAnonymous = options.AuthenticationDisabled && env.IsDevelopment()
-                             && BotAuthenticator.IsLoopback(http.Connection.RemoteIpAddress);
+                             && BotAuthenticator.IsLoopback(PeerAddress.Of(http));
         var result = await auth.AuthenticateAsync(http.Request.Headers.Authorization.ToString(), activity, allowAnonymous, ct);
         if (!result.Ok)
             return Results.Unauthorized();

@@ -29,10 +29,13 @@ public sealed class BotApp : WebApplicationFactory<Program>
     public FakeTimeProvider? Clock { get; }
     public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "bot-tests-" + Guid.NewGuid().ToString("N"));
     private readonly Dictionary<string, string?> settings = new();
+    private readonly Action<IServiceCollection>? services;
 
-    public BotApp(FakeTimeProvider? clock = null, IDictionary<string, string?>? config = null)
+    /// <param name="services">Runs after the test doubles are installed, so it can replace them (e.g. real HTTP).</param>
+    public BotApp(FakeTimeProvider? clock = null, IDictionary<string, string?>? config = null, Action<IServiceCollection>? services = null)
     {
         Clock = clock;
+        this.services = services;
         settings["MicrosoftAppId"] = TestTokens.AppId;
         settings["MicrosoftAppPassword"] = "unused";
         settings["ToBotFromChannelOpenIdMetadataUrl"] = FakeOpenIdServer.MetadataUrl;
@@ -53,6 +56,7 @@ public sealed class BotApp : WebApplicationFactory<Program>
             services.AddHttpClient<SigningKeyCache>().ConfigurePrimaryHttpMessageHandler(() => new FakeOpenIdServer(Tokens));
             services.AddHttpClient<ConnectorClient>().ConfigurePrimaryHttpMessageHandler(() => Connector);
             services.Replace(ServiceDescriptor.Singleton<IBotTokenProvider>(new NoToken()));
+            this.services?.Invoke(services);
         });
     }
 

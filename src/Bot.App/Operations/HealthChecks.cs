@@ -1,4 +1,5 @@
 using Bot.App.Data;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Quartz;
 
@@ -15,16 +16,17 @@ public static class HealthSetup
     }
 }
 
-/// <summary>Fails when the database cannot answer a query.</summary>
+/// <summary>Fails when the database is gone (SQLite file missing) or cannot answer a query.</summary>
 internal sealed class DatabaseHealthCheck(BotDbContext db) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         try
         {
-            return await db.Database.CanConnectAsync(cancellationToken)
-                ? HealthCheckResult.Healthy()
-                : HealthCheckResult.Unhealthy("数据库无法连接");
+            if (!await db.Database.CanConnectAsync(cancellationToken))
+                return HealthCheckResult.Unhealthy("数据库无法连接");
+            await db.Database.ExecuteSqlRawAsync("SELECT 1", cancellationToken);
+            return HealthCheckResult.Healthy();
         }
         catch (Exception ex)
         {

@@ -67,9 +67,15 @@ public sealed partial class BotAuthenticator(BotAuthOptions options, SigningKeyC
         if (parts.Length != 2 || !parts[0].Equals("Bearer", StringComparison.OrdinalIgnoreCase))
             return AuthResult.Fail("not a Bearer token");
         var raw = parts[1];
-        if (!handler.CanReadToken(raw))
+        JsonWebToken unverified;
+        try
+        {
+            unverified = handler.ReadJsonWebToken(raw);
+        }
+        catch (ArgumentException)
+        {
             return AuthResult.Fail("unreadable token");
-        var unverified = handler.ReadJsonWebToken(raw);
+        }
 
         if (options.AllowEmulatorTokens && EmulatorIssuers.Contains(unverified.Issuer, StringComparer.Ordinal))
             return await EmulatorAsync(raw, unverified, ct);
@@ -104,9 +110,17 @@ public sealed partial class BotAuthenticator(BotAuthOptions options, SigningKeyC
         var result = await ValidateAsync(raw, signingKeys, validIssuers: EmulatorIssuers, audience: null);
         if (!result.IsValid)
             return AuthResult.Fail(result.Exception?.GetType().Name ?? "invalid token");
-        // Emulator tokens name the bot in appid (v1) or azp (v2) rather than in aud.
-        var version = result.Claims.TryGetValue("ver", out var v) ? v as string : null;
-        var claim = version == "2.0" ? "azp" : "appid";
+        // Emulator tokens name the bot in appid (v1) or azp (v2) rather than in aud (EmulatorValidation).
+        if (!result.Claims.TryGetValue("ver", out var v) || v is not string version)
+            return AuthResult.Fail("emulator token has no ver claim");
+        var claim = version switch
+        {
+            "" or "1.0" => "appid",
+            "2.0" => "azp",
+            _ => null,
+        };
+        if (claim is null)
+            return AuthResult.Fail($"emulator token version '{version}' is not supported");
         if (!result.Claims.TryGetValue(claim, out var appId) || appId as string != options.AppId)
             return AuthResult.Fail($"{claim} claim is not this bot");
         return new AuthResult(true, null, result.ClaimsIdentity);
@@ -124,6 +138,8 @@ public sealed partial class BotAuthenticator(BotAuthOptions options, SigningKeyC
             IssuerSigningKeys = signingKeys,
             ValidAlgorithms = Algorithms,
             RequireSignedTokens = true,
+            // The kid must name a published key: the endorsements checked below belong to that key.
+            TryAllIssuerSigningKeys = false,
             RequireExpirationTime = true,
             ValidateIssuerSigningKey = true,
             ValidateLifetime = true,

@@ -32,7 +32,18 @@ public sealed class SigningKeyCache(HttpClient http, TimeProvider time)
         {
             if (entries.TryGetValue(metadataUrl, out e) && time.GetUtcNow() - e.FetchedAt < MinRefreshGap)
                 return e.Keys;
-            var keys = await FetchAsync(metadataUrl, ct);
+            IReadOnlyList<JsonWebKey> keys;
+            try
+            {
+                keys = await FetchAsync(metadataUrl, ct);
+            }
+            catch (Exception ex) when (e is not null && ex is HttpRequestException or JsonException or TaskCanceledException or KeyNotFoundException
+                                       && !ct.IsCancellationRequested)
+            {
+                // The key endpoint is down: keep serving the keys we have rather than rejecting every request.
+                entries[metadataUrl] = e with { FetchedAt = time.GetUtcNow() - RefreshInterval + MinRefreshGap };
+                return e.Keys;
+            }
             entries[metadataUrl] = new Entry(keys, time.GetUtcNow());
             return keys;
         }

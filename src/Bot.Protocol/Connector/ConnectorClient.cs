@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Bot.Protocol.Auth;
 using Microsoft.Extensions.Logging;
 
 namespace Bot.Protocol.Connector;
@@ -12,10 +13,10 @@ namespace Bot.Protocol.Connector;
 /// id segment escaped (Teams ids contain ':', '@' and ';').
 /// </summary>
 public sealed partial class ConnectorClient(HttpClient http, IBotTokenProvider tokens, TimeProvider time,
-    ILogger<ConnectorClient> logger) : IActivitySender
+    ILogger<ConnectorClient> logger, BotAuthOptions? options = null) : IActivitySender
 {
     public RetryPolicy Retry { get; init; } = new();
-    private readonly Random random = new();
+    private readonly IReadOnlyList<string> trustedHosts = options?.TrustedServiceUrlHosts ?? [];
 
     public Task<string?> SendAsync(ConversationAddress to, Activity activity, CancellationToken ct) =>
         SendToConversationAsync(to, activity, Retry, ct);
@@ -67,6 +68,9 @@ public sealed partial class ConnectorClient(HttpClient http, IBotTokenProvider t
 
     private async Task<T?> CallAsync<T>(HttpMethod method, string url, object? body, RetryPolicy retry, CancellationToken ct)
     {
+        if (!IsTrusted(url))
+            throw new ConnectorException(HttpStatusCode.BadRequest, ConnectorException.UntrustedServiceUrl,
+                "serviceUrl host is not in Bot:TrustedServiceUrlHosts", null);
         var forceRefresh = false;
         for (var attempt = 1; ; attempt++)
         {
@@ -91,13 +95,17 @@ public sealed partial class ConnectorClient(HttpClient http, IBotTokenProvider t
             {
                 failure = new ConnectorException(HttpStatusCode.ServiceUnavailable, "NetworkError", ex.Message, null);
             }
+            catch (TaskCanceledException ex) when (!ct.IsCancellationRequested)
+            {
+                failure = new ConnectorException(HttpStatusCode.GatewayTimeout, "Timeout", ex.Message, null);
+            }
 
             if (failure.Status == HttpStatusCode.Unauthorized && !forceRefresh && attempt < retry.MaxAttempts)
             {
                 forceRefresh = true; // token may have been revoked or rotated; MSAL serves from cache otherwise
                 continue;
             }
-            var delay = retry.DelayAfter(failure.Failure, attempt, failure.RetryAfter, random);
+            var delay = retry.DelayAfter(failure.Failure, attempt, failure.RetryAfter, Random.Shared);
             LogFailure(logger, method.Method, (int)failure.Status, failure.Code, attempt, delay?.TotalMilliseconds);
             if (delay is not { } wait)
                 throw failure;
@@ -105,16 +113,29 @@ public sealed partial class ConnectorClient(HttpClient http, IBotTokenProvider t
         }
     }
 
-    private static async Task<ConnectorException> ToExceptionAsync(HttpResponseMessage response, CancellationToken ct)
+    /// <summary>
+    /// The bot token goes only to Connector hosts when an allow-list is configured: a stored serviceUrl
+    /// is otherwise the only thing deciding where the token is sent.
+    /// </summary>
+    private bool IsTrusted(string url)
     {
-        var body = await response.Content.ReadAsStringAsync(ct);
-        return new ConnectorException(response.StatusCode, ErrorCode(body), body, RetryAfter(response.Headers.RetryAfter));
+        if (trustedHosts.Count == 0)
+            return true;
+        var host = new Uri(url).Host;
+        return trustedHosts.Any(t => host.Equals(t, StringComparison.OrdinalIgnoreCase)
+                                     || host.EndsWith("." + t, StringComparison.OrdinalIgnoreCase));
     }
 
-    internal static TimeSpan? RetryAfter(RetryConditionHeaderValue? header) => header switch
+    private async Task<ConnectorException> ToExceptionAsync(HttpResponseMessage response, CancellationToken ct)
+    {
+        var body = await response.Content.ReadAsStringAsync(ct);
+        return new ConnectorException(response.StatusCode, ErrorCode(body), body, RetryAfter(response.Headers.RetryAfter, time.GetUtcNow()));
+    }
+
+    internal static TimeSpan? RetryAfter(RetryConditionHeaderValue? header, DateTimeOffset now) => header switch
     {
         { Delta: { } d } => d,
-        { Date: { } date } => date - DateTimeOffset.UtcNow is var left && left > TimeSpan.Zero ? left : TimeSpan.Zero,
+        { Date: { } date } => date - now is var left && left > TimeSpan.Zero ? left : TimeSpan.Zero,
         _ => null,
     };
 

@@ -28,12 +28,19 @@ public sealed class ConnectorException(HttpStatusCode status, string? code, stri
     public string? Body { get; } = body;
     public TimeSpan? RetryAfter { get; } = retryAfter;
 
-    public ConnectorFailure Failure => Classify(Status);
+    public const string UntrustedServiceUrl = "UntrustedServiceUrl";
 
-    public static ConnectorFailure Classify(HttpStatusCode status) => (int)status switch
+    public ConnectorFailure Failure => Classify(Status, Code);
+
+    /// <summary>
+    /// 403 means the user cannot be reached (blocked the bot, app not installed, disabled by the admin) —
+    /// except <c>InvalidBotApiHost</c> and <c>NotEnoughPermissions</c>, which are configuration errors.
+    /// </summary>
+    public static ConnectorFailure Classify(HttpStatusCode status, string? code = null) => (int)status switch
     {
         429 => ConnectorFailure.Throttled,
         412 or 502 or 503 or 504 => ConnectorFailure.Transient,
+        403 when code is "InvalidBotApiHost" or "NotEnoughPermissions" => ConnectorFailure.Permanent,
         403 => ConnectorFailure.Blocked,
         413 => ConnectorFailure.TooLarge,
         404 => ConnectorFailure.NotFound,

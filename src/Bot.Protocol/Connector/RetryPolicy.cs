@@ -2,7 +2,7 @@ namespace Bot.Protocol.Connector;
 
 /// <summary>
 /// Retry rules from the Teams rate-limit guidance: honour Retry-After on 429; exponential backoff with
-/// jitter on 412/502/503/504; never retry 403/413/4xx.
+/// jitter on 412/502/503/504 and network errors; never retry 403/413/other 4xx/500.
 /// </summary>
 public sealed record RetryPolicy(int MaxAttempts = 4, TimeSpan? BaseDelay = null, TimeSpan? MaxDelay = null)
 {
@@ -18,6 +18,8 @@ public sealed record RetryPolicy(int MaxAttempts = 4, TimeSpan? BaseDelay = null
             return null;
         return failure switch
         {
+            // A Retry-After longer than MaxDelay is handed back to the caller (it can requeue) instead of holding a lane.
+            ConnectorFailure.Throttled when retryAfter > Max => null,
             ConnectorFailure.Throttled => retryAfter ?? Backoff(attempt, random),
             ConnectorFailure.Transient => Backoff(attempt, random),
             _ => null,

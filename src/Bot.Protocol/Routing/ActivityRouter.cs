@@ -14,11 +14,11 @@ public enum TextStage
 {
     /// <summary>An unfinished multi-step dialog of this user.</summary>
     Dialog = 0,
-    /// <summary>Fixed commands ("帮助", "进度" …).</summary>
+    /// <summary>Fixed command keywords.</summary>
     Command = 1,
-    /// <summary>Recognised feature phrases (e.g. a completion one-liner).</summary>
+    /// <summary>Phrases a feature recognises without a command keyword.</summary>
     Intent = 2,
-    /// <summary>Everything else (regulation Q&amp;A).</summary>
+    /// <summary>Everything else (e.g. free-text question answering).</summary>
     Fallback = 3,
 }
 
@@ -30,6 +30,7 @@ public sealed partial class ActivityRouter(ILogger<ActivityRouter> logger)
 {
     private readonly List<TurnMiddleware> middleware = [];
     private readonly List<(TextStage Stage, string Name, TextMatcher Match, TurnHandler Handler)> textRoutes = [];
+    private readonly Dictionary<string, string> commandKeywords = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, CardActionHandler> cardActions = new(StringComparer.Ordinal);
     private readonly Dictionary<string, InvokeHandler> invokes = new(StringComparer.Ordinal);
     private readonly Dictionary<string, TurnHandler> activities = new(StringComparer.Ordinal);
@@ -56,10 +57,12 @@ public sealed partial class ActivityRouter(ILogger<ActivityRouter> logger)
     public ActivityRouter OnCommand(string name, IReadOnlyCollection<string> keywords, TurnHandler handler)
     {
         foreach (var k in keywords)
-            if (textRoutes.Any(r => r.Stage == TextStage.Command && r.Name.Split('|').Skip(1).Contains(k)))
-                throw new InvalidOperationException($"Command keyword '{k}' is registered twice.");
-        return OnText(TextStage.Command, name + "|" + string.Join('|', keywords),
-            (turn, _) => ValueTask.FromResult(MatchesCommand(turn.Text, keywords)), handler);
+            if (commandKeywords.TryGetValue(k, out var owner))
+                throw new InvalidOperationException($"Command keyword '{k}' is registered twice ('{owner}' and '{name}').");
+        OnText(TextStage.Command, name, (turn, _) => ValueTask.FromResult(MatchesCommand(turn.Text, keywords)), handler);
+        foreach (var k in keywords)
+            commandKeywords[k] = name;
+        return this;
     }
 
     public ActivityRouter OnCardAction(string verb, CardActionHandler handler)

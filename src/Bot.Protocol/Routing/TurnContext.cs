@@ -11,8 +11,11 @@ public sealed partial class TurnContext(Activity activity, IActivitySender sende
     public IActivitySender Sender { get; } = sender;
     public ConversationAddress? Address { get; } = ConversationAddress.FromActivity(activity);
 
-    /// <summary>Text with <c>&lt;at&gt;…&lt;/at&gt;</c> mentions removed and white space trimmed.</summary>
-    public string Text { get; } = StripMentions(activity.Text);
+    /// <summary>
+    /// Text with the bot's own <c>&lt;at&gt;…&lt;/at&gt;</c> mention removed, other mentions reduced to the
+    /// mentioned name, and white space trimmed.
+    /// </summary>
+    public string Text { get; } = StripMentions(activity);
 
     /// <summary>Values middleware wants to hand to later handlers of the same turn (e.g. the linked person).</summary>
     public Dictionary<string, object> Items { get; } = [];
@@ -40,9 +43,26 @@ public sealed partial class TurnContext(Activity activity, IActivitySender sende
         return Activity.Text?.Contains("<at>", StringComparison.OrdinalIgnoreCase) == true && botId is null;
     }
 
-    internal static string StripMentions(string? text) =>
-        text is null ? "" : MentionPattern().Replace(text, " ").Trim();
+    internal static string StripMentions(Activity activity)
+    {
+        var text = activity.Text;
+        if (string.IsNullOrEmpty(text))
+            return "";
+        var botId = activity.Recipient?.Id;
+        var mentions = (activity.Entities ?? []).Where(e => e["type"]?.GetValue<string>() == "mention").ToList();
+        if (mentions.Count == 0)
+            return MentionPattern().Replace(text, " ").Replace("&nbsp;", " ", StringComparison.Ordinal).Trim(); // cannot tell whose
+        foreach (var e in mentions)
+        {
+            // Teams puts the exact mention markup in the entity's text; remove the bot's wherever it is.
+            if (e["text"]?.GetValue<string>() is { Length: > 0 } markup
+                && (botId is null || e["mentioned"]?["id"]?.GetValue<string>() == botId))
+                text = text.Replace(markup, " ", StringComparison.OrdinalIgnoreCase);
+        }
+        text = MentionPattern().Replace(text, m => m.Groups[1].Value);
+        return text.Replace("&nbsp;", " ", StringComparison.Ordinal).Trim();
+    }
 
-    [GeneratedRegex("<at[^>]*>.*?</at>", RegexOptions.IgnoreCase | RegexOptions.Singleline)]
+    [GeneratedRegex("<at[^>]*>(.*?)</at>", RegexOptions.IgnoreCase | RegexOptions.Singleline)]
     private static partial Regex MentionPattern();
 }
