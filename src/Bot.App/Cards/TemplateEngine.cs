@@ -244,7 +244,9 @@ public static class TemplateEngine
                     j = k + 1;
                     break;
                 case '{':
-                    throw new TemplateException($"object literals inside ${{...}} are not supported by the card template engine: {text}");
+                    if (LooksLikeObjectDefinition(text, j))
+                        throw new TemplateException($"object literals inside ${{...}} are not supported by the card template engine: {text}");
+                    return null; // a '{' that starts no OBJECT_DEFINITION ends the TEMPLATE token: "${" stays literal text
                 case '\r' or '\n' or '`':
                     return null;
                 default:
@@ -254,6 +256,20 @@ public static class TemplateEngine
             count++;
         }
         return null;
+    }
+
+    // OBJECT_DEFINITION: '{' (WHITESPACE | (IDENTIFIER | STRING) ':' …)* '}' — we only need to recognise its start.
+    private static bool LooksLikeObjectDefinition(string text, int open)
+    {
+        var k = open + 1;
+        while (k < text.Length && text[k] is ' ' or '\t')
+            k++;
+        if (k < text.Length && text[k] == '}')
+            return true;
+        var keyStart = k;
+        while (k < text.Length && (char.IsAsciiLetterOrDigit(text[k]) || text[k] is '_' or '$' or '@' or '#' or '\'' or '"'))
+            k++;
+        return k > keyStart && k < text.Length && text[k] == ':';
     }
 
     private static string TrimExpression(string expression)

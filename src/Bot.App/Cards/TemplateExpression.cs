@@ -676,10 +676,11 @@ internal static class Js
     public static object? FromNode(JsonNode? node) => node switch
     {
         null => null,
-        JsonObject or JsonArray => node,
+        JsonObject or JsonArray => (object)node,
         JsonValue v => v.GetValueKind() switch
         {
-            JsonValueKind.String => v.GetValue<string>(),
+            // the casts matter: without them the switch is typed JsonNode and strings convert back implicitly
+            JsonValueKind.String => (object)v.GetValue<string>(),
             JsonValueKind.True => true,
             JsonValueKind.False => false,
             JsonValueKind.Number => double.Parse(v.ToJsonString(), CultureInfo.InvariantCulture),
