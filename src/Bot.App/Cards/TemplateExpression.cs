@@ -385,7 +385,7 @@ internal sealed class TemplateExpression
             case ">=":
             case "empty":
             case "exists":
-                return (Compare(scope), null);
+                return Compare(scope);
             case "!":
             {
                 var (v, err) = Children[0].Eval(scope, false);
@@ -467,41 +467,42 @@ internal sealed class TemplateExpression
         return Js.CommonStringify(first) + Js.CommonStringify(second);
     }
 
-    private bool Compare(TemplateScope scope)
+    // ComparisonEvaluator: an error in an argument makes the comparison false, but incomparable values are an error.
+    private (object? Value, string? Error) Compare(TemplateScope scope)
     {
         var args = new object?[Children.Length];
         for (var i = 0; i < Children.Length; i++)
         {
             var (v, err) = Children[i].Eval(scope, false);
             if (err is not null)
-                return false;
+                return (false, null);
             var isNull = v is null or Undefined;
             if (isNull && Type is "<" or ">" or "<=" or ">=" or "exists")
-                return false;
+                return (false, null);
             if (Type == "empty" && !(isNull || v is string or JsonArray or JsonObject))
-                return false;
+                return (false, null);
             args[i] = v;
         }
         switch (Type)
         {
-            case "==": return Js.CommonEquals(args[0], args[1]);
-            case "!=": return !Js.CommonEquals(args[0], args[1]);
-            case "exists": return true;
+            case "==": return (Js.CommonEquals(args[0], args[1]), null);
+            case "!=": return (!Js.CommonEquals(args[0], args[1]), null);
+            case "exists": return (true, null);
             case "empty":
-                return args[0] switch
+                return (args[0] switch
                 {
                     null or Undefined => true,
                     string text => text.Length == 0,
                     JsonArray list => list.Count == 0,
                     JsonObject map => map.Count == 0,
                     _ => false,
-                };
+                }, null);
         }
         int order;
         if (args[0] is double a && args[1] is double b)
         {
             if (double.IsNaN(a) || double.IsNaN(b))
-                return false;
+                return (false, null);
             order = a.CompareTo(b);
         }
         else if (args[0] is string s && args[1] is string t)
@@ -510,9 +511,9 @@ internal sealed class TemplateExpression
         }
         else
         {
-            return false;
+            return (false, $"{Js.ToDisplayString(args[0])} and {Js.ToDisplayString(args[1])} must be comparable.");
         }
-        return Type switch { "<" => order < 0, ">" => order > 0, "<=" => order <= 0, _ => order >= 0 };
+        return (Type switch { "<" => order < 0, ">" => order > 0, "<=" => order <= 0, _ => order >= 0 }, null);
     }
 
     // FunctionUtils.tryAccumulatePath + Accessor evaluator

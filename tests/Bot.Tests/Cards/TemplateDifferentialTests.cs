@@ -43,6 +43,32 @@ public sealed class TemplateDifferentialTests
     public void FixtureExpandsLikeTheOfficialLibrary(string fixture) =>
         AssertSameAsOfficial(Path.Combine(FixturesDirectory, fixture + ".template.json"), Path.Combine(FixturesDirectory, fixture + ".data.json"));
 
+    /// <summary>Where Microsoft's library throws, our engine must throw too rather than send a half-bound card.</summary>
+    [Theory]
+    [InlineData("""{"text":"您好 ${name}"}""", """{"name":null}""")]
+    [InlineData("""{"text":"${items[5]}"}""", """{"items":[1]}""")]
+    [InlineData("""{"text":"${missing[0]}"}""", """{}""")]
+    [InlineData("""{"text":"${1 < 'a'}"}""", """{}""")]
+    [InlineData("""{"text":"a`b ${x}"}""", """{"x":1}""")]
+    [InlineData("""{"text":"${x +}"}""", """{"x":1}""")]
+    public void FailsWhereTheOfficialLibraryFails(string template, string data)
+    {
+        var dir = Directory.CreateTempSubdirectory("template-").FullName;
+        try
+        {
+            File.WriteAllText(Path.Combine(dir, "t.json"), template);
+            File.WriteAllText(Path.Combine(dir, "d.json"), data);
+            var (exit, stdout, stderr) = NodeScript.Run(Path.Combine("cards", "expand.js"), Path.Combine(dir, "t.json"), Path.Combine(dir, "d.json"));
+            Assert.True(exit == 3, $"expected the official library to throw, got exit {exit}: {stdout}{stderr}");
+
+            Assert.Throws<TemplateException>(() => TemplateEngine.Expand(JsonNode.Parse(template)!, JsonNode.Parse(data)));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
     private static void AssertSameAsOfficial(string templateFile, string dataFile)
     {
         var (exit, stdout, stderr) = NodeScript.Run(Path.Combine("cards", "expand.js"), templateFile, dataFile);
