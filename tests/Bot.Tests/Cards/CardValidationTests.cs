@@ -81,12 +81,7 @@ public sealed class CardValidationTests
         try
         {
             File.WriteAllText(file, card.ToJsonString());
-            var (exit, stdout, stderr) = NodeScript.Run(Path.Combine("cards", "validate-card.js"), file, "--expanded", "--json");
-            Assert.True(exit is 0 or 1, $"validate-card.js failed (exit {exit}): {stderr}");
-            var result = JsonNode.Parse(stdout)!;
-            var errors = result["errors"]!.AsArray().Select(e => (string)e!).ToList();
-            Assert.Equal(errors.Count == 0 ? 0 : 1, exit);
-            return errors;
+            return NodeScript.Check(Path.Combine("cards", "validate-card.js"), file, "--expanded").Errors;
         }
         finally
         {

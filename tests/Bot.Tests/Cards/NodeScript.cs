@@ -28,6 +28,17 @@ internal static class NodeScript
         return Run("node", [E2e(script), .. args], "Node.js is not installed; run tests/run.sh, which installs what the tests need.");
     }
 
+    /// <summary>Runs a validator that prints <c>{"errors":[…],"warnings":[…]}</c> with --json and exits 1 on errors.</summary>
+    public static (List<string> Errors, List<string> Warnings) Check(string script, params string[] args)
+    {
+        var (exit, stdout, stderr) = Run(script, [.. args, "--json"]);
+        Assert.True(exit is 0 or 1, $"{script} failed (exit {exit}): {stderr}{stdout}");
+        var result = System.Text.Json.Nodes.JsonNode.Parse(stdout)!;
+        var errors = result["errors"]!.AsArray().Select(e => (string)e!).ToList();
+        Assert.Equal(errors.Count == 0 ? 0 : 1, exit);
+        return (errors, result["warnings"]!.AsArray().Select(e => (string)e!).ToList());
+    }
+
     public static (int ExitCode, string Stdout, string Stderr) Run(string program, string[] args, string missingHint)
     {
         var start = new ProcessStartInfo(program)
