@@ -696,7 +696,8 @@ internal static class Js
         JsonNode n => n.DeepClone(),
         string s => JsonValue.Create(s),
         bool b => JsonValue.Create(b),
-        double d => double.IsInteger(d) && Math.Abs(d) < 1e15 ? JsonValue.Create((long)d) : JsonValue.Create(d),
+        // parsed rather than JsonValue.Create(d): a JsonElement-backed number reads back as int, long or double alike
+        double d => double.IsFinite(d) ? JsonNode.Parse(NumberToString(d)) : null,
         _ => throw new TemplateException($"internal: unexpected value {value.GetType().Name}"),
     };
 
@@ -903,8 +904,10 @@ internal static class Js
         var text = NumberToString(Math.Abs(d));
         var dot = text.IndexOf('.');
         var precision = dot >= 0 ? text.Length - dot - 1 : 0;
-        if (text.Contains('e'))
+        if (text.Contains('e') && Math.Abs(d) < 1e21) // toFixed keeps the exponent form from 1e21 on
             text = Math.Abs(d).ToString("F" + precision, CultureInfo.InvariantCulture);
+        if (text.Contains('e'))
+            return (d < 0 ? "\u2212" : "") + text;
         dot = text.IndexOf('.');
         var intPart = dot >= 0 ? text[..dot] : text;
         var frac = dot >= 0 ? text[dot..] : "";
