@@ -139,12 +139,11 @@ internal sealed class TemplateExpression
             }
         }
 
-        // "&" must not match "&&", "<" must not match "<>"/"<=" (the latter are listed first), "|" is not an operator.
+        // "&" must not match "&&"; "<" must not match "<>" (AEL's other not-equal, which has no evaluator).
         private bool IsLongerOperator(string op) => op switch
         {
             "&" => Peek("&&"),
             "<" => Peek("<>"),
-            "==" or "!=" => false,
             _ => false,
         };
 
@@ -160,11 +159,8 @@ internal sealed class TemplateExpression
         {
             if (Take("!"))
                 return Function("not", [ParseUnary()]);
-            if (Peek("-") && !Peek("->"))
-            {
-                pos++;
+            if (Take("-"))
                 return Operator("-", Const(0d), ParseUnary());
-            }
             if (Take("+"))
                 throw new TemplateException($"unary '+' is not supported by the card template engine ('{text}')");
             return ParsePrimary();
