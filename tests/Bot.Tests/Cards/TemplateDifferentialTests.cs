@@ -51,6 +51,7 @@ public sealed class TemplateDifferentialTests
     [InlineData("""{"text":"${1 < 'a'}"}""", """{}""")]
     [InlineData("""{"text":"a`b ${x}"}""", """{"x":1}""")]
     [InlineData("""{"text":"${x +}"}""", """{"x":1}""")]
+    [InlineData("""{"text":"${姓名}"}""", """{"姓名":"张三"}""")]
     public void FailsWhereTheOfficialLibraryFails(string template, string data)
     {
         var dir = Directory.CreateTempSubdirectory("template-").FullName;
