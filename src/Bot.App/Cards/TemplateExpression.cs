@@ -529,8 +529,10 @@ internal sealed class TemplateExpression
                 var (index, err) = node.Children[1].Eval(scope, substitute);
                 if (err is not null)
                     return (null, err);
-                if (Js.ParseInt(index is string ? (string)index : index is double ? Js.NumberToString((double)index) : null) is not null)
-                    path = $"[{Js.ToDisplayString(index)}]." + path;
+                // AEL tests isNumber(parseInt(index)): numbers and numeric strings become "[i]", other strings "['key']"
+                var indexText = index switch { string text => text, double number => Js.NumberToString(number), _ => null };
+                if (Js.ParseInt(indexText) is not null)
+                    path = $"[{indexText}]." + path;
                 else if (index is string s)
                     path = $"['{s}']." + path;
                 else
