@@ -7,6 +7,7 @@ root=$(pwd)
 
 need_apt=()
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
+command -v zip >/dev/null 2>&1 || need_apt+=(zip)
 fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need_apt+=(fonts-noto-cjk)
 [ -x /usr/lib/postgresql/15/bin/postgres ] || need_apt+=(postgresql)
 if [ ${#need_apt[@]} -gt 0 ]; then
