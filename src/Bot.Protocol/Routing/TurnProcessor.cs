@@ -35,12 +35,9 @@ public sealed partial class TurnProcessor(ActivityRouter router, IServiceScopeFa
     public async Task<InvokeResponse?> RunAsync(Activity activity, IActivitySender sender, CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
-        using var _ = logger.BeginScope(new Dictionary<string, object?>
-        {
-            ["ActivityId"] = activity.Id,
-            ["ConversationId"] = activity.Conversation?.Id,
-            ["ChannelId"] = activity.ChannelId,
-        });
+        // A message-template scope: structured key/values for the JSON formatter, readable text for the simple one.
+        using var _ = logger.BeginScope("Activity {ActivityId} in {ConversationId} on {ChannelId}",
+            activity.Id, activity.Conversation?.Id, activity.ChannelId);
         var turn = new TurnContext(activity, sender, scope.ServiceProvider);
         try
         {
