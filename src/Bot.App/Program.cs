@@ -3,7 +3,10 @@ using Bot.App.Cli;
 using Bot.App.Conversations;
 using Bot.App.Data;
 using Bot.App.Help;
+using Bot.App.Identity;
 using Bot.App.Operations;
+using Bot.App.Reports;
+using Bot.App.Talks;
 using Bot.Protocol;
 using Bot.Protocol.Routing;
 using Quartz;
@@ -17,6 +20,8 @@ builder.Services.AddBotProtocol();                                             /
 builder.Services.AddBotData();                                               // SQLite by default, PostgreSQL on request
 builder.Services.AddBotCore();                                                  // cards, conversation refs, callers, audit
 builder.Services.AddBotHealthChecks();
+builder.Services.AddTalks();                                                   // campaigns, assignments, reminders, holiday calendar
+builder.Services.AddReports();                                                 // completion reports, progress, export
 builder.Services.AddQuartz();
 builder.Services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
 
@@ -25,9 +30,14 @@ app.CheckBotIdentity();
 
 app.Services.GetRequiredService<ActivityRouter>()
     .MapConversationHandlers()
-    .MapHelpHandlers();
+    .MapHelpHandlers()
+    .MapTalkHandlers()
+    .MapReportHandlers()
+    .MapProgressHandlers();
 
 app.MapBotEndpoint("/api/messages");
+app.MapAdminApi().MapTalksApi().MapReportsApi();
+app.MapExportLinks();
 app.MapHealthChecks("/healthz");
 app.MapOpenApi();
 
