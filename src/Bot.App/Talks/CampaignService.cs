@@ -103,6 +103,8 @@ public sealed class CampaignService(BotDbContext db, WorkCalendar calendar, Time
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
 
+        if (calendar.FirstUncovered(today, Math.Max(60, deadline.DayNumber - today.DayNumber + 30)) is { } gap)
+            notes.Add($"注意：节假日日历没有 {gap.Year} 年的数据，提醒暂按“仅避开周末”安排。请在国务院公布放假安排后更新 holidays.json。");
         var unreachable = new List<Unreachable>();
         foreach (var a in assignments)
             if (await audience.UnreachableReasonAsync(a.LeaderId, ct) is { } reason)
