@@ -16,7 +16,8 @@ public static class CampaignCli
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var builder = Cli.Cli.CreateBuilder(args.Skip(2).Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToArray());
+        // Only --Key=value settings (e.g. --Data:Directory=/srv/bot) reach the configuration; the rest are our options.
+        var builder = Cli.Cli.CreateBuilder(args.Skip(2).Where(a => a.StartsWith("--", StringComparison.Ordinal) && a.Contains('=', StringComparison.Ordinal)).ToArray());
         builder.Services.AddScoped<AuditLog>();
         builder.Services.AddScoped<CallerResolver>();
         builder.Services.AddSingleton(sp => WorkCalendar.Load(sp.GetRequiredService<DataOptions>()));
@@ -69,7 +70,7 @@ public static class CampaignCli
         var result = new Dictionary<string, string>(StringComparer.Ordinal);
         for (var i = 0; i < args.Length; i++)
         {
-            if (!args[i].StartsWith("--", StringComparison.Ordinal))
+            if (!args[i].StartsWith("--", StringComparison.Ordinal) || args[i].Contains('=', StringComparison.Ordinal))
                 continue;
             var name = args[i][2..];
             var value = i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal) ? args[++i] : "";
