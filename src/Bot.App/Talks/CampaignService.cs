@@ -22,7 +22,8 @@ public sealed record LaunchResult(Campaign? Campaign, int Assignments, List<Unre
 /// <summary>Creates a campaign and its assignments (with the 一级抓一级 cascade) and plans every reminder.</summary>
 public sealed class CampaignService(BotDbContext db, WorkCalendar calendar, TimeProvider time, TalkAudience audience, AuditLog audit)
 {
-    public async Task<LaunchResult> CreateAsync(CampaignRequest request, string actor, CancellationToken ct)
+    /// <param name="adminScope">Unit path of a scoped admin: the campaign may only reach leaders in that subtree.</param>
+    public async Task<LaunchResult> CreateAsync(CampaignRequest request, string actor, CancellationToken ct, string? adminScope = null)
     {
         var errors = new List<string>();
         var notes = new List<string>();
@@ -45,6 +46,14 @@ public sealed class CampaignService(BotDbContext db, WorkCalendar calendar, Time
             errors.Add("请至少保留一项约谈主题。");
 
         var leaders = await ResolveScopeAsync(request.Scope, errors, ct);
+        if (adminScope is not null)
+        {
+            var outside = leaders.Where(l => l.Unit is null || !TalkAudience.InSubtree(l.Unit.Path, adminScope)).ToList();
+            if (request.Scope?.All == true)
+                leaders = leaders.Except(outside).ToList();
+            else if (outside.Count > 0)
+                errors.Add($"超出您的管理范围（{adminScope}）：{string.Join("、", outside.Select(l => l.Name))}。");
+        }
         if (errors.Count > 0)
             return new LaunchResult(null, 0, [], errors, notes);
 
