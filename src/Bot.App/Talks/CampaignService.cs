@@ -45,6 +45,17 @@ public sealed class CampaignService(BotDbContext db, WorkCalendar calendar, Time
         if (topics.Count == 0)
             errors.Add("请至少保留一项约谈主题。");
 
+        if (request.Reminders is { } policy)
+        {
+            if (policy.Hour is < 8 or > 20)
+                errors.Add("提醒时间（hour）须在 8 到 20 点之间。");
+            if (policy.DaysBefore.Any(d => d is < 1 or > 60))
+                errors.Add("提前提醒天数（daysBefore）须在 1 到 60 之间。");
+            if (policy.OverdueEveryWorkdays is < 0 or > 20 || policy.OverdueRepeats is < 0 or > 20)
+                errors.Add("逾期提醒间隔与次数须在 0 到 20 之间。");
+            if (policy.EscalateAfterWorkdays is < 1 or > 60)
+                errors.Add("督办前的逾期工作日数（escalateAfterWorkdays）须在 1 到 60 之间。");
+        }
         var leaders = await ResolveScopeAsync(request.Scope, errors, ct);
         if (adminScope is not null)
         {
