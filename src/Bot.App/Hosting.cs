@@ -13,6 +13,7 @@ internal static partial class Hosting
     {
         services.AddSingleton<CardTemplates>();
         services.AddScoped<ConversationStore>();
+        services.AddSingleton<ChannelSenders>();
         services.AddScoped<CallerResolver>();
         services.AddScoped<AuditLog>();
         services.AddScoped<DialogStore>();

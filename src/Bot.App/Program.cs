@@ -3,8 +3,11 @@ using Bot.App.Cli;
 using Bot.App.Conversations;
 using Bot.App.Data;
 using Bot.App.Help;
+using Bot.App.Identity;
 using Bot.App.Operations;
 using Bot.App.Org;
+using Bot.App.Reports;
+using Bot.App.Talks;
 using Bot.App.WeCom;
 using Bot.Protocol;
 using Bot.Protocol.Routing;
@@ -21,6 +24,8 @@ builder.Services.AddBotCore();                                                  
 builder.Services.AddBotHealthChecks();
 builder.Services.AddDirectory();                                               // org directory import, account linking, demo directory
 builder.Services.AddWeCom();                                                   // WeCom (企业微信/政务微信) channel, off unless configured
+builder.Services.AddTalks();                                                   // campaigns, assignments, reminders, holiday calendar
+builder.Services.AddReports();                                                 // completion reports, progress, export
 builder.Services.AddQuartz();
 builder.Services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
 
@@ -31,13 +36,18 @@ app.UseBotForwardedHeaders();                                                   
 app.Services.GetRequiredService<ActivityRouter>()
     .MapConversationHandlers()
     .MapDirectoryHandlers()
-    .MapHelpHandlers();
+    .MapHelpHandlers()
+    .MapTalkHandlers()
+    .MapReportHandlers()
+    .MapProgressHandlers();
 
 app.MapBotEndpoint("/api/messages");
 app.MapWeCom();                                                                 // /api/wecom callback
+app.MapAdminApi().MapTalksApi().MapReportsApi();
+app.MapDirectoryApi();
+app.MapExportLinks();                                                           // short-lived signed download links
 app.MapHealthChecks("/healthz");
 app.MapOpenApi();
-app.MapDirectoryApi();
 
 await app.RunAsync();
 return 0;

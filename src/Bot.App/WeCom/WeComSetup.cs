@@ -29,7 +29,6 @@ public static partial class WeComSetup
             return new WeComCrypto(o.Token ?? "", o.EncodingAESKey ?? "", o.CorpId ?? "");
         });
         services.AddSingleton<WeComSender>();
-        services.AddSingleton<ChannelSenders>();
         services.AddScoped<WeComStore>();
         return services;
     }
@@ -134,13 +133,4 @@ public static partial class WeComSetup
 
     [LoggerMessage(Level = LogLevel.Information, Message = "WeCom callback {MsgType}/{Event} not handled")]
     private static partial void LogIgnored(ILogger logger, string msgType, string? @event);
-}
-
-/// <summary>Picks the outbound channel for a stored conversation: WeCom members by userid, everything else via the Bot Connector.</summary>
-public sealed class ChannelSenders(IServiceProvider services)
-{
-    public IActivitySender For(ConversationAddress address) =>
-        address.ChannelId == WeComInbound.ChannelId
-            ? services.GetRequiredService<WeComSender>()
-            : services.GetRequiredService<Bot.Protocol.Connector.ConnectorClient>();
 }

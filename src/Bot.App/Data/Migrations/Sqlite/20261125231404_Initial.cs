@@ -1,4 +1,5 @@
-﻿using Microsoft.EntityFrameworkCore.Migrations;
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
@@ -25,6 +26,28 @@ namespace Bot.App.Data.Migrations.Sqlite
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_AuditEntry", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Campaign",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Title = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Kind = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Description = table.Column<string>(type: "TEXT", nullable: true),
+                    Topics = table.Column<string>(type: "TEXT", nullable: false),
+                    Deadline = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    CascadeDepth = table.Column<int>(type: "INTEGER", nullable: false),
+                    Scope = table.Column<string>(type: "TEXT", nullable: false),
+                    Policy = table.Column<string>(type: "TEXT", nullable: false),
+                    CreatedBy = table.Column<string>(type: "TEXT", nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Campaign", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -162,6 +185,40 @@ namespace Bot.App.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "Assignment",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    CampaignId = table.Column<int>(type: "INTEGER", nullable: false),
+                    LeaderId = table.Column<int>(type: "INTEGER", nullable: false),
+                    ParentAssignmentId = table.Column<int>(type: "INTEGER", nullable: true),
+                    Depth = table.Column<int>(type: "INTEGER", nullable: false),
+                    Status = table.Column<int>(type: "INTEGER", nullable: false),
+                    Targets = table.Column<string>(type: "TEXT", nullable: false),
+                    Deadline = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    CardActivityId = table.Column<string>(type: "TEXT", nullable: true),
+                    CardConversationRefId = table.Column<int>(type: "INTEGER", nullable: true),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Assignment", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Assignment_Campaign_CampaignId",
+                        column: x => x.CampaignId,
+                        principalTable: "Campaign",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_Assignment_Person_LeaderId",
+                        column: x => x.LeaderId,
+                        principalTable: "Person",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "UnitCharge",
                 columns: table => new
                 {
@@ -187,6 +244,117 @@ namespace Bot.App.Data.Migrations.Sqlite
                         onDelete: ReferentialAction.Cascade);
                 });
 
+            migrationBuilder.CreateTable(
+                name: "ExtensionRequest",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    AssignmentId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Reason = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: false),
+                    RequestedDeadline = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    Status = table.Column<int>(type: "INTEGER", nullable: false),
+                    RequestedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    DecidedBy = table.Column<string>(type: "TEXT", nullable: true),
+                    DecidedAt = table.Column<long>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ExtensionRequest", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ExtensionRequest_Assignment_AssignmentId",
+                        column: x => x.AssignmentId,
+                        principalTable: "Assignment",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Reminder",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    AssignmentId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Kind = table.Column<int>(type: "INTEGER", nullable: false),
+                    DueAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    SentAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    CancelledAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    Outcome = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Reminder", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Reminder_Assignment_AssignmentId",
+                        column: x => x.AssignmentId,
+                        principalTable: "Assignment",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "TalkReport",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    AssignmentId = table.Column<int>(type: "INTEGER", nullable: false),
+                    TalkDate = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    Form = table.Column<string>(type: "TEXT", maxLength: 8, nullable: false),
+                    Covered = table.Column<string>(type: "TEXT", nullable: false),
+                    Topics = table.Column<string>(type: "TEXT", nullable: false),
+                    Summary = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: false),
+                    Problems = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: true),
+                    FewTopics = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Version = table.Column<int>(type: "INTEGER", nullable: false),
+                    SubmittedBy = table.Column<string>(type: "TEXT", nullable: false),
+                    SubmittedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_TalkReport", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_TalkReport_Assignment_AssignmentId",
+                        column: x => x.AssignmentId,
+                        principalTable: "Assignment",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "TalkReportRevision",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    ReportId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Version = table.Column<int>(type: "INTEGER", nullable: false),
+                    Snapshot = table.Column<string>(type: "TEXT", nullable: false),
+                    ReplacedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_TalkReportRevision", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_TalkReportRevision_TalkReport_ReportId",
+                        column: x => x.ReportId,
+                        principalTable: "TalkReport",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Assignment_CampaignId_LeaderId",
+                table: "Assignment",
+                columns: new[] { "CampaignId", "LeaderId" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Assignment_LeaderId",
+                table: "Assignment",
+                column: "LeaderId");
+
             migrationBuilder.CreateIndex(
                 name: "IX_AuditEntry_At",
                 table: "AuditEntry",
@@ -207,6 +375,11 @@ namespace Bot.App.Data.Migrations.Sqlite
                 name: "IX_ConversationRef_PersonId",
                 table: "ConversationRef",
                 column: "PersonId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ExtensionRequest_AssignmentId",
+                table: "ExtensionRequest",
+                column: "AssignmentId");
 
             migrationBuilder.CreateIndex(
                 name: "IX_OrgUnit_ParentId",
@@ -250,6 +423,27 @@ namespace Bot.App.Data.Migrations.Sqlite
                 column: "ReceivedAt");
 
             migrationBuilder.CreateIndex(
+                name: "IX_Reminder_AssignmentId",
+                table: "Reminder",
+                column: "AssignmentId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Reminder_SentAt_CancelledAt_DueAt",
+                table: "Reminder",
+                columns: new[] { "SentAt", "CancelledAt", "DueAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_TalkReport_AssignmentId",
+                table: "TalkReport",
+                column: "AssignmentId",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_TalkReportRevision_ReportId",
+                table: "TalkReportRevision",
+                column: "ReportId");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_UnitCharge_PersonId_UnitId",
                 table: "UnitCharge",
                 columns: new[] { "PersonId", "UnitId" },
@@ -280,7 +474,16 @@ namespace Bot.App.Data.Migrations.Sqlite
                 name: "DialogState");
 
             migrationBuilder.DropTable(
+                name: "ExtensionRequest");
+
+            migrationBuilder.DropTable(
                 name: "ProcessedActivity");
+
+            migrationBuilder.DropTable(
+                name: "Reminder");
+
+            migrationBuilder.DropTable(
+                name: "TalkReportRevision");
 
             migrationBuilder.DropTable(
                 name: "UnitCharge");
@@ -290,6 +493,15 @@ namespace Bot.App.Data.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "WeComMessage");
+
+            migrationBuilder.DropTable(
+                name: "TalkReport");
+
+            migrationBuilder.DropTable(
+                name: "Assignment");
+
+            migrationBuilder.DropTable(
+                name: "Campaign");
 
             migrationBuilder.DropTable(
                 name: "Person");

@@ -30,6 +30,28 @@ namespace Bot.App.Data.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "Campaign",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    Title = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Kind = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    Description = table.Column<string>(type: "text", nullable: true),
+                    Topics = table.Column<string>(type: "text", nullable: false),
+                    Deadline = table.Column<DateOnly>(type: "date", nullable: false),
+                    CascadeDepth = table.Column<int>(type: "integer", nullable: false),
+                    Scope = table.Column<string>(type: "text", nullable: false),
+                    Policy = table.Column<string>(type: "text", nullable: false),
+                    CreatedBy = table.Column<string>(type: "text", nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Campaign", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "ConversationRef",
                 columns: table => new
                 {
@@ -164,6 +186,40 @@ namespace Bot.App.Data.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "Assignment",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    CampaignId = table.Column<int>(type: "integer", nullable: false),
+                    LeaderId = table.Column<int>(type: "integer", nullable: false),
+                    ParentAssignmentId = table.Column<int>(type: "integer", nullable: true),
+                    Depth = table.Column<int>(type: "integer", nullable: false),
+                    Status = table.Column<int>(type: "integer", nullable: false),
+                    Targets = table.Column<string>(type: "text", nullable: false),
+                    Deadline = table.Column<DateOnly>(type: "date", nullable: false),
+                    CardActivityId = table.Column<string>(type: "text", nullable: true),
+                    CardConversationRefId = table.Column<int>(type: "integer", nullable: true),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Assignment", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Assignment_Campaign_CampaignId",
+                        column: x => x.CampaignId,
+                        principalTable: "Campaign",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_Assignment_Person_LeaderId",
+                        column: x => x.LeaderId,
+                        principalTable: "Person",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "UnitCharge",
                 columns: table => new
                 {
@@ -189,6 +245,117 @@ namespace Bot.App.Data.Migrations.Postgres
                         onDelete: ReferentialAction.Cascade);
                 });
 
+            migrationBuilder.CreateTable(
+                name: "ExtensionRequest",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    AssignmentId = table.Column<int>(type: "integer", nullable: false),
+                    Reason = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: false),
+                    RequestedDeadline = table.Column<DateOnly>(type: "date", nullable: false),
+                    Status = table.Column<int>(type: "integer", nullable: false),
+                    RequestedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    DecidedBy = table.Column<string>(type: "text", nullable: true),
+                    DecidedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ExtensionRequest", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ExtensionRequest_Assignment_AssignmentId",
+                        column: x => x.AssignmentId,
+                        principalTable: "Assignment",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Reminder",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    AssignmentId = table.Column<int>(type: "integer", nullable: false),
+                    Kind = table.Column<int>(type: "integer", nullable: false),
+                    DueAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    SentAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    CancelledAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    Outcome = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Reminder", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Reminder_Assignment_AssignmentId",
+                        column: x => x.AssignmentId,
+                        principalTable: "Assignment",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "TalkReport",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    AssignmentId = table.Column<int>(type: "integer", nullable: false),
+                    TalkDate = table.Column<DateOnly>(type: "date", nullable: false),
+                    Form = table.Column<string>(type: "character varying(8)", maxLength: 8, nullable: false),
+                    Covered = table.Column<string>(type: "text", nullable: false),
+                    Topics = table.Column<string>(type: "text", nullable: false),
+                    Summary = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: false),
+                    Problems = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: true),
+                    FewTopics = table.Column<bool>(type: "boolean", nullable: false),
+                    Version = table.Column<int>(type: "integer", nullable: false),
+                    SubmittedBy = table.Column<string>(type: "text", nullable: false),
+                    SubmittedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_TalkReport", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_TalkReport_Assignment_AssignmentId",
+                        column: x => x.AssignmentId,
+                        principalTable: "Assignment",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "TalkReportRevision",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    ReportId = table.Column<int>(type: "integer", nullable: false),
+                    Version = table.Column<int>(type: "integer", nullable: false),
+                    Snapshot = table.Column<string>(type: "text", nullable: false),
+                    ReplacedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_TalkReportRevision", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_TalkReportRevision_TalkReport_ReportId",
+                        column: x => x.ReportId,
+                        principalTable: "TalkReport",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Assignment_CampaignId_LeaderId",
+                table: "Assignment",
+                columns: new[] { "CampaignId", "LeaderId" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Assignment_LeaderId",
+                table: "Assignment",
+                column: "LeaderId");
+
             migrationBuilder.CreateIndex(
                 name: "IX_AuditEntry_At",
                 table: "AuditEntry",
@@ -209,6 +376,11 @@ namespace Bot.App.Data.Migrations.Postgres
                 name: "IX_ConversationRef_PersonId",
                 table: "ConversationRef",
                 column: "PersonId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ExtensionRequest_AssignmentId",
+                table: "ExtensionRequest",
+                column: "AssignmentId");
 
             migrationBuilder.CreateIndex(
                 name: "IX_OrgUnit_ParentId",
@@ -252,6 +424,27 @@ namespace Bot.App.Data.Migrations.Postgres
                 column: "ReceivedAt");
 
             migrationBuilder.CreateIndex(
+                name: "IX_Reminder_AssignmentId",
+                table: "Reminder",
+                column: "AssignmentId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Reminder_SentAt_CancelledAt_DueAt",
+                table: "Reminder",
+                columns: new[] { "SentAt", "CancelledAt", "DueAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_TalkReport_AssignmentId",
+                table: "TalkReport",
+                column: "AssignmentId",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_TalkReportRevision_ReportId",
+                table: "TalkReportRevision",
+                column: "ReportId");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_UnitCharge_PersonId_UnitId",
                 table: "UnitCharge",
                 columns: new[] { "PersonId", "UnitId" },
@@ -282,7 +475,16 @@ namespace Bot.App.Data.Migrations.Postgres
                 name: "DialogState");
 
             migrationBuilder.DropTable(
+                name: "ExtensionRequest");
+
+            migrationBuilder.DropTable(
                 name: "ProcessedActivity");
+
+            migrationBuilder.DropTable(
+                name: "Reminder");
+
+            migrationBuilder.DropTable(
+                name: "TalkReportRevision");
 
             migrationBuilder.DropTable(
                 name: "UnitCharge");
@@ -292,6 +494,15 @@ namespace Bot.App.Data.Migrations.Postgres
 
             migrationBuilder.DropTable(
                 name: "WeComMessage");
+
+            migrationBuilder.DropTable(
+                name: "TalkReport");
+
+            migrationBuilder.DropTable(
+                name: "Assignment");
+
+            migrationBuilder.DropTable(
+                name: "Campaign");
 
             migrationBuilder.DropTable(
                 name: "Person");
