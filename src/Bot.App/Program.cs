@@ -3,6 +3,7 @@ using Bot.App.Cli;
 using Bot.App.Conversations;
 using Bot.App.Data;
 using Bot.App.Help;
+using Bot.App.Notices;
 using Bot.App.Operations;
 using Bot.Protocol;
 using Bot.Protocol.Routing;
@@ -17,6 +18,7 @@ builder.Services.AddBotProtocol();                                             /
 builder.Services.AddBotData();                                               // SQLite by default, PostgreSQL on request
 builder.Services.AddBotCore();                                                  // cards, conversation refs, callers, audit
 builder.Services.AddBotHealthChecks();
+builder.Services.AddNotices();                                                 // broadcasts: audiences, dispatcher, schedule
 builder.Services.AddQuartz();
 builder.Services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
 
@@ -25,10 +27,12 @@ app.CheckBotIdentity();
 
 app.Services.GetRequiredService<ActivityRouter>()
     .MapConversationHandlers()
-    .MapHelpHandlers();
+    .MapHelpHandlers()
+    .MapNoticeHandlers();
 
 app.MapBotEndpoint("/api/messages");
 app.MapHealthChecks("/healthz");
+app.MapNoticeApi();
 app.MapOpenApi();
 
 await app.RunAsync();
