@@ -45,11 +45,20 @@ public sealed partial class NoticeDispatcher(IServiceScopeFactory scopes, Connec
             await RecoverAsync(stoppingToken);
             while (!stoppingToken.IsCancellationRequested)
             {
-                var worked = await DispatchBatchAsync(stoppingToken) | await UpdateBatchAsync(stoppingToken);
-                if (!worked)
+                try
                 {
-                    await CompleteFinishedAsync(stoppingToken);
-                    await WaitAsync(TimeSpan.FromSeconds(options.PollSeconds), stoppingToken);
+                    var worked = await DispatchBatchAsync(stoppingToken) | await UpdateBatchAsync(stoppingToken);
+                    if (!worked)
+                    {
+                        await CompleteFinishedAsync(stoppingToken);
+                        await WaitAsync(TimeSpan.FromSeconds(options.PollSeconds), stoppingToken);
+                    }
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+                {
+                    // A database hiccup must not end the dispatcher: rows keep their state and the next round resumes.
+                    LogLoopError(logger, ex);
+                    await Task.Delay(TimeSpan.FromSeconds(1), time, stoppingToken);
                 }
             }
         }
@@ -93,43 +102,29 @@ public sealed partial class NoticeDispatcher(IServiceScopeFactory scopes, Connec
             batch = await db.Set<NoticeDelivery>().AsNoTracking()
                 .Where(d => d.State == DeliveryState.Queued && d.NextAttemptAt <= now
                             && db.Set<Notice>().Any(n => n.Id == d.NoticeId && n.Status == NoticeStatus.Sending))
-                .OrderBy(d => d.NextAttemptAt).ThenBy(d => d.Id).Take(256).ToListAsync(ct);
+                .OrderBy(d => d.NextAttemptAt).ThenBy(d => d.Id).Take(64).ToListAsync(ct);
         }
         if (batch.Count == 0)
             return false;
         var notices = new Dictionary<int, Notice>();
+        var started = 0;
         foreach (var row in batch)
         {
-            if (cancelled.ContainsKey(row.NoticeId))
+            if (cancelled.ContainsKey(row.NoticeId) || inFlight.ContainsKey(row.Id))
                 continue;
-            var wait = await AcquireAsync(row, ct);
-            if (wait is { } later)
-            {
-                await DeferAsync(row.Id, later, ct);
+            if (!notices.TryGetValue(row.NoticeId, out var notice))
+                notices[row.NoticeId] = notice = await LoadNoticeAsync(row.NoticeId, ct);
+            if (notice.Status != NoticeStatus.Sending)
                 continue;
-            }
             await slots.WaitAsync(ct);
-            var started = false;
-            try
-            {
-                if (!notices.TryGetValue(row.NoticeId, out var notice))
-                    notices[row.NoticeId] = notice = await LoadNoticeAsync(row.NoticeId, ct);
-                if (notice.Status != NoticeStatus.Sending || cancelled.ContainsKey(row.NoticeId) || !await MarkInDoubtAsync(row.Id, ct))
-                    continue;
-                started = true;
-                var task = SendAsync(row, notice, ct);
-                inFlight[row.Id] = task;
-                _ = task.ContinueWith(_ => { inFlight.TryRemove(row.Id, out Task? _); slots.Release(); }, TaskScheduler.Default);
-            }
-            finally
-            {
-                if (!started)
-                    slots.Release();
-            }
+            var task = MarkAndSendAsync(row, notice, ct);
+            inFlight[row.Id] = task;
+            started++;
+            _ = task.ContinueWith(_ => { inFlight.TryRemove(row.Id, out Task? _); slots.Release(); Wake(); }, TaskScheduler.Default);
         }
-        // Let the batch drain before the next query so rows in flight are not fetched twice.
-        await Task.WhenAll(inFlight.Values.ToArray());
-        return true;
+        // No drain: the next query may see a row whose task has not marked it yet, but the conditional
+        // Queued → InDoubt update lets only one task send it.
+        return started > 0;
     }
 
     /// <summary>Waits for the rate limiter; a wait longer than a tenant window means a busy conversation, so the row is deferred instead.</summary>
@@ -160,7 +155,7 @@ public sealed partial class NoticeDispatcher(IServiceScopeFactory scopes, Connec
     private async Task<bool> MarkInDoubtAsync(long id, CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<BotDbContext>();
+        var db = await OpenAsync(scope, ct);
         var now = time.GetUtcNow();
         return await db.Set<NoticeDelivery>()
             .Where(d => d.Id == id && d.State == DeliveryState.Queued
@@ -173,8 +168,24 @@ public sealed partial class NoticeDispatcher(IServiceScopeFactory scopes, Connec
     {
         await using var scope = scopes.CreateAsyncScope();
         var until = time.GetUtcNow() + wait;
-        await scope.ServiceProvider.GetRequiredService<BotDbContext>().Set<NoticeDelivery>().Where(d => d.Id == id && d.State == DeliveryState.Queued)
-            .ExecuteUpdateAsync(s => s.SetProperty(d => d.NextAttemptAt, until), ct);
+        var db = await OpenAsync(scope, CancellationToken.None);
+        await db.Set<NoticeDelivery>().Where(d => d.Id == id && d.State == DeliveryState.InDoubt)
+            .ExecuteUpdateAsync(s => s.SetProperty(d => d.State, DeliveryState.Queued).SetProperty(d => d.NextAttemptAt, until)
+                .SetProperty(d => d.Attempts, d => d.Attempts - 1), CancellationToken.None);
+    }
+
+    /// <summary>Runs inside an in-flight slot, so rows InDoubt never outnumber <see cref="NoticeOptions.MaxInFlight"/>.</summary>
+    private async Task MarkAndSendAsync(NoticeDelivery row, Notice notice, CancellationToken ct)
+    {
+        if (cancelled.ContainsKey(row.NoticeId) || !await MarkInDoubtAsync(row.Id, ct))
+            return;
+        // The rate token is taken right before the HTTP call, so database latency cannot bunch sends at Teams.
+        if (await AcquireAsync(row, ct) is { } later)
+        {
+            await DeferAsync(row.Id, later, ct);
+            return;
+        }
+        await SendAsync(row, notice, ct);
     }
 
     private async Task SendAsync(NoticeDelivery row, Notice notice, CancellationToken ct)
@@ -216,7 +227,7 @@ public sealed partial class NoticeDispatcher(IServiceScopeFactory scopes, Connec
     private async Task RecordAsync(long id, Notice sentVersion, DeliveryOutcome outcome, string? activityId)
     {
         await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<BotDbContext>();
+        var db = await OpenAsync(scope, CancellationToken.None);
         var rows = db.Set<NoticeDelivery>().Where(d => d.Id == id && d.State == DeliveryState.InDoubt);
         var now = time.GetUtcNow();
         switch (outcome.Kind)
@@ -305,6 +316,21 @@ public sealed partial class NoticeDispatcher(IServiceScopeFactory scopes, Connec
             .ExecuteUpdateAsync(s => s.SetProperty(d => d.NeedsUpdate, false).SetProperty(d => d.Reason, d => failure ?? d.Reason), CancellationToken.None);
     }
 
+    /// <summary>
+    /// SQLite in WAL mode with synchronous=NORMAL: a commit survives a killed process (only an OS crash or power loss
+    /// can drop the last commits), and two commits per send no longer wait for an fsync each.
+    /// </summary>
+    private static async Task<BotDbContext> OpenAsync(AsyncServiceScope scope, CancellationToken ct)
+    {
+        var db = scope.ServiceProvider.GetRequiredService<BotDbContext>();
+        if (db.Database.IsSqlite())
+        {
+            await db.Database.OpenConnectionAsync(ct);
+            await db.Database.ExecuteSqlRawAsync("PRAGMA synchronous=NORMAL;", ct);
+        }
+        return db;
+    }
+
     private async Task CompleteFinishedAsync(CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
@@ -317,6 +343,9 @@ public sealed partial class NoticeDispatcher(IServiceScopeFactory scopes, Connec
     }
 
     private Task WaitAsync(TimeSpan poll, CancellationToken ct) => wake.WaitAsync(poll, ct);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Notice dispatcher round failed; retrying")]
+    private static partial void LogLoopError(ILogger logger, Exception ex);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Requeued {Count} in-doubt notice deliveries after a restart")]
     private static partial void LogRecovered(ILogger logger, int count);
