@@ -146,6 +146,9 @@ public sealed partial class NoticeDispatcher(IServiceScopeFactory scopes, Connec
         ? [("wecom:" + row.UserId, options.WeComMemberLimits)]
         : [("tenant:" + (row.TenantId ?? "-"), options.TenantLimits), ("conv:" + row.ConversationId, options.ConversationLimits)];
 
+    private static ConversationAddress Address(NoticeDelivery row) =>
+        new(row.ChannelId ?? "msteams", row.ServiceUrl ?? "", row.ConversationId ?? "", row.TenantId, row.UserId, row.BotId);
+
     private async Task<Notice> LoadNoticeAsync(int id, CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
@@ -190,7 +193,7 @@ public sealed partial class NoticeDispatcher(IServiceScopeFactory scopes, Connec
 
     private async Task SendAsync(NoticeDelivery row, Notice notice, CancellationToken ct)
     {
-        var to = new ConversationAddress(row.ChannelId ?? "msteams", row.ServiceUrl ?? "", row.ConversationId ?? "", row.TenantId, row.UserId, row.BotId);
+        var to = Address(row);
         DeliveryOutcome outcome;
         string? activityId = null;
         try
@@ -293,7 +296,7 @@ public sealed partial class NoticeDispatcher(IServiceScopeFactory scopes, Connec
 
     private async Task UpdateOneAsync(NoticeDelivery row, Notice notice, CancellationToken ct)
     {
-        var to = new ConversationAddress(row.ChannelId ?? "msteams", row.ServiceUrl ?? "", row.ConversationId ?? "", row.TenantId, row.UserId, row.BotId);
+        var to = Address(row);
         string? failure = null;
         try
         {

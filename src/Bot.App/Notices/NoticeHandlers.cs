@@ -215,7 +215,7 @@ public static partial class NoticeHandlers
         var units = notAcked.Take(MaxUnits).Select(g => new
         {
             unit = g.Key,
-            count = g.Count(),
+            count = g.Count().ToString(CultureInfo.InvariantCulture),
             names = string.Join("、", g.Take(15).Select(r => r.Name)) + (g.Count() > 15 ? " 等" : ""),
         }).ToList();
         var time = turn.Services.GetRequiredService<TimeProvider>();
