@@ -4,6 +4,7 @@ using Bot.App.Conversations;
 using Bot.App.Data;
 using Bot.App.Help;
 using Bot.App.Identity;
+using Bot.App.Notices;
 using Bot.App.Operations;
 using Bot.App.Org;
 using Bot.App.Reports;
@@ -26,6 +27,7 @@ builder.Services.AddDirectory();                                               /
 builder.Services.AddWeCom();                                                   // WeCom (企业微信/政务微信) channel, off unless configured
 builder.Services.AddTalks();                                                   // campaigns, assignments, reminders, holiday calendar
 builder.Services.AddReports();                                                 // completion reports, progress, export
+builder.Services.AddNotices();                                                 // broadcasts: audiences, dispatcher, schedule
 builder.Services.AddQuartz();
 builder.Services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
 
@@ -39,7 +41,8 @@ app.Services.GetRequiredService<ActivityRouter>()
     .MapHelpHandlers()
     .MapTalkHandlers()
     .MapReportHandlers()
-    .MapProgressHandlers();
+    .MapProgressHandlers()
+    .MapNoticeHandlers();
 
 app.MapBotEndpoint("/api/messages");
 app.MapWeCom();                                                                 // /api/wecom callback
@@ -47,6 +50,7 @@ app.MapAdminApi().MapTalksApi().MapReportsApi();
 app.MapDirectoryApi();
 app.MapExportLinks();                                                           // short-lived signed download links
 app.MapHealthChecks("/healthz");
+app.MapNoticeApi();
 app.MapOpenApi();
 
 await app.RunAsync();

@@ -22,6 +22,7 @@ public sealed class CardTemplatesTests : IDisposable
         var json = card.ToJsonString(ProtocolJson.Options);
         Assert.Contains("欢迎使用廉政约谈助手", json, StringComparison.Ordinal);
         Assert.DoesNotContain("您好", json, StringComparison.Ordinal);
+        Assert.Contains("提醒约谈任务", json, StringComparison.Ordinal);
         Assert.DoesNotContain("${", json, StringComparison.Ordinal);
     }
 

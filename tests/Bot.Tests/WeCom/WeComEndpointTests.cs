@@ -155,11 +155,12 @@ public sealed class WeComJourneyTests
         Assert.Equal("button_interaction", card["card_type"]!.GetValue<string>());
         Assert.Equal("使用帮助", card["main_title"]!["title"]!.GetValue<string>());
         Assert.Equal("我的任务", card["horizontal_content_list"]![0]!["keyname"]!.GetValue<string>());
-        Assert.Equal("t:我的任务", card["button_list"]![0]!["key"]!.GetValue<string>());
+        Assert.Equal("任务说明", card["button_list"]![0]!["text"]!.GetValue<string>());
+        Assert.StartsWith("j:", card["button_list"]![0]!["key"]!.GetValue<string>());
     }
 
     [Fact]
-    public async Task HelpCardButtonTypesItsCommandLikeTeamsImBack()
+    public async Task HelpCardTopicButtonRunsTheTeamsHandlerAndUpdatesTheCardInPlace()
     {
         await using var channel = await WeComChannel.StartAsync();
         await channel.SendTextAsync("zhangsan", "帮助");
@@ -168,10 +169,12 @@ public sealed class WeComJourneyTests
         var calls = await channel.ClickAsync("zhangsan", card["task_id"]!.GetValue<string>(),
             card["button_list"]![0]!["key"]!.GetValue<string>(), "click-rc-1");
 
-        // "我的任务" goes through the same text routes as a Teams imBack of the same words.
-        var answer = Assert.Single(calls);
-        Assert.Equal("message/send", answer.Path);
-        Assert.NotNull(answer.Body!["text"] ?? answer.Body!["template_card"] ?? answer.Body!["markdown"]);
+        // The help.topic handler Teams uses for Action.Execute answers with the expanded card, which WeCom
+        // shows by updating the clicked card with the click's response_code.
+        var update = Assert.Single(calls);
+        Assert.EndsWith("update_template_card", update.Path);
+        Assert.Equal("click-rc-1", update.Body!["response_code"]!.GetValue<string>());
+        Assert.Contains("任务", update.Body!.ToJsonString(Bot.Protocol.ProtocolJson.Options));
     }
 
     [Fact]

@@ -94,6 +94,31 @@ namespace Bot.App.Data.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "Notice",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    Title = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Body = table.Column<string>(type: "character varying(8000)", maxLength: 8000, nullable: false),
+                    LinksJson = table.Column<string>(type: "text", nullable: false),
+                    AudienceJson = table.Column<string>(type: "text", nullable: false),
+                    AudienceLabel = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: false),
+                    RequireAck = table.Column<bool>(type: "boolean", nullable: false),
+                    Status = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    SendAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    CreatedBy = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    CorrectedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    WithdrawnAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    CompletedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Notice", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "OrgUnit",
                 columns: table => new
                 {
@@ -155,6 +180,45 @@ namespace Bot.App.Data.Migrations.Postgres
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_WeComMessage", x => x.ActivityId);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "NoticeDelivery",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    NoticeId = table.Column<int>(type: "integer", nullable: false),
+                    PersonId = table.Column<int>(type: "integer", nullable: true),
+                    ConversationRefId = table.Column<int>(type: "integer", nullable: true),
+                    Name = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
+                    UnitPath = table.Column<string>(type: "character varying(512)", maxLength: 512, nullable: true),
+                    ChannelId = table.Column<string>(type: "text", nullable: true),
+                    ServiceUrl = table.Column<string>(type: "character varying(1024)", maxLength: 1024, nullable: true),
+                    ConversationId = table.Column<string>(type: "character varying(512)", maxLength: 512, nullable: true),
+                    TenantId = table.Column<string>(type: "text", nullable: true),
+                    UserId = table.Column<string>(type: "text", nullable: true),
+                    BotId = table.Column<string>(type: "text", nullable: true),
+                    State = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    Reason = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    Attempts = table.Column<int>(type: "integer", nullable: false),
+                    Throttles = table.Column<int>(type: "integer", nullable: false),
+                    NextAttemptAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    ActivityId = table.Column<string>(type: "text", nullable: true),
+                    SentAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    AckedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    Reminders = table.Column<int>(type: "integer", nullable: false),
+                    NeedsUpdate = table.Column<bool>(type: "boolean", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_NoticeDelivery", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_NoticeDelivery_Notice_NoticeId",
+                        column: x => x.NoticeId,
+                        principalTable: "Notice",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
                 });
 
             migrationBuilder.CreateTable(
@@ -383,6 +447,26 @@ namespace Bot.App.Data.Migrations.Postgres
                 column: "AssignmentId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_Notice_Status",
+                table: "Notice",
+                column: "Status");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_NoticeDelivery_NeedsUpdate",
+                table: "NoticeDelivery",
+                column: "NeedsUpdate");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_NoticeDelivery_NoticeId_ConversationId",
+                table: "NoticeDelivery",
+                columns: new[] { "NoticeId", "ConversationId" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_NoticeDelivery_State_NextAttemptAt",
+                table: "NoticeDelivery",
+                columns: new[] { "State", "NextAttemptAt" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_OrgUnit_ParentId",
                 table: "OrgUnit",
                 column: "ParentId");
@@ -478,6 +562,9 @@ namespace Bot.App.Data.Migrations.Postgres
                 name: "ExtensionRequest");
 
             migrationBuilder.DropTable(
+                name: "NoticeDelivery");
+
+            migrationBuilder.DropTable(
                 name: "ProcessedActivity");
 
             migrationBuilder.DropTable(
@@ -494,6 +581,9 @@ namespace Bot.App.Data.Migrations.Postgres
 
             migrationBuilder.DropTable(
                 name: "WeComMessage");
+
+            migrationBuilder.DropTable(
+                name: "Notice");
 
             migrationBuilder.DropTable(
                 name: "TalkReport");

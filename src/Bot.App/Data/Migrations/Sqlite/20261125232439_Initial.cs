@@ -93,6 +93,31 @@ namespace Bot.App.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "Notice",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Title = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Body = table.Column<string>(type: "TEXT", maxLength: 8000, nullable: false),
+                    LinksJson = table.Column<string>(type: "TEXT", nullable: false),
+                    AudienceJson = table.Column<string>(type: "TEXT", nullable: false),
+                    AudienceLabel = table.Column<string>(type: "TEXT", maxLength: 500, nullable: false),
+                    RequireAck = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    SendAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    CreatedBy = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    CorrectedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    WithdrawnAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    CompletedAt = table.Column<long>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Notice", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "OrgUnit",
                 columns: table => new
                 {
@@ -154,6 +179,45 @@ namespace Bot.App.Data.Migrations.Sqlite
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_WeComMessage", x => x.ActivityId);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "NoticeDelivery",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    NoticeId = table.Column<int>(type: "INTEGER", nullable: false),
+                    PersonId = table.Column<int>(type: "INTEGER", nullable: true),
+                    ConversationRefId = table.Column<int>(type: "INTEGER", nullable: true),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
+                    UnitPath = table.Column<string>(type: "TEXT", maxLength: 512, nullable: true),
+                    ChannelId = table.Column<string>(type: "TEXT", nullable: true),
+                    ServiceUrl = table.Column<string>(type: "TEXT", maxLength: 1024, nullable: true),
+                    ConversationId = table.Column<string>(type: "TEXT", maxLength: 512, nullable: true),
+                    TenantId = table.Column<string>(type: "TEXT", nullable: true),
+                    UserId = table.Column<string>(type: "TEXT", nullable: true),
+                    BotId = table.Column<string>(type: "TEXT", nullable: true),
+                    State = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    Reason = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    Attempts = table.Column<int>(type: "INTEGER", nullable: false),
+                    Throttles = table.Column<int>(type: "INTEGER", nullable: false),
+                    NextAttemptAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    ActivityId = table.Column<string>(type: "TEXT", nullable: true),
+                    SentAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    AckedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    Reminders = table.Column<int>(type: "INTEGER", nullable: false),
+                    NeedsUpdate = table.Column<bool>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_NoticeDelivery", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_NoticeDelivery_Notice_NoticeId",
+                        column: x => x.NoticeId,
+                        principalTable: "Notice",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
                 });
 
             migrationBuilder.CreateTable(
@@ -382,6 +446,26 @@ namespace Bot.App.Data.Migrations.Sqlite
                 column: "AssignmentId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_Notice_Status",
+                table: "Notice",
+                column: "Status");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_NoticeDelivery_NeedsUpdate",
+                table: "NoticeDelivery",
+                column: "NeedsUpdate");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_NoticeDelivery_NoticeId_ConversationId",
+                table: "NoticeDelivery",
+                columns: new[] { "NoticeId", "ConversationId" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_NoticeDelivery_State_NextAttemptAt",
+                table: "NoticeDelivery",
+                columns: new[] { "State", "NextAttemptAt" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_OrgUnit_ParentId",
                 table: "OrgUnit",
                 column: "ParentId");
@@ -477,6 +561,9 @@ namespace Bot.App.Data.Migrations.Sqlite
                 name: "ExtensionRequest");
 
             migrationBuilder.DropTable(
+                name: "NoticeDelivery");
+
+            migrationBuilder.DropTable(
                 name: "ProcessedActivity");
 
             migrationBuilder.DropTable(
@@ -493,6 +580,9 @@ namespace Bot.App.Data.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "WeComMessage");
+
+            migrationBuilder.DropTable(
+                name: "Notice");
 
             migrationBuilder.DropTable(
                 name: "TalkReport");
