@@ -50,17 +50,30 @@ public sealed partial class NoticeSendJob(BotDbContext db, NoticeDispatcher disp
 }
 
 /// <summary>Re-registers the Quartz triggers of notices still scheduled (the Quartz store is in memory).</summary>
-internal sealed class NoticeScheduleRestore(IServiceScopeFactory scopes, TimeProvider time) : IHostedService
+internal sealed partial class NoticeScheduleRestore(IServiceScopeFactory scopes, TimeProvider time, ILogger<NoticeScheduleRestore> logger)
+    : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<BotDbContext>();
-        var scheduler = scope.ServiceProvider.GetRequiredService<NoticeScheduler>();
-        var pending = await db.Set<Notice>().AsNoTracking().Where(n => n.Status == NoticeStatus.Scheduled).ToListAsync(cancellationToken);
-        foreach (var n in pending)
-            await scheduler.ScheduleAsync(n.Id, n.SendAt ?? time.GetUtcNow(), cancellationToken);
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<BotDbContext>();
+            var scheduler = scope.ServiceProvider.GetRequiredService<NoticeScheduler>();
+            var pending = await db.Set<Notice>().AsNoTracking().Where(n => n.Status == NoticeStatus.Scheduled).ToListAsync(cancellationToken);
+            foreach (var n in pending)
+                await scheduler.ScheduleAsync(n.Id, n.SendAt ?? time.GetUtcNow(), cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // An unreachable database must not keep the bot from starting: /healthz reports it, and the
+            // scheduled notices are restored on the next start.
+            LogRestoreFailed(logger, ex);
+        }
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not restore scheduled notices at start-up")]
+    private static partial void LogRestoreFailed(ILogger logger, Exception ex);
 }
