@@ -12,6 +12,7 @@ public static class Cli
     /// <summary>Command name → runner. Each feature adds its entry here.</summary>
     private static readonly Dictionary<string, Func<string[], Task<int>>> Commands = new(StringComparer.Ordinal)
     {
+        ["regulations"] = Regulations.RegulationCli.RunAsync,
     };
 
     public static bool IsCommand(string[] args) => args.Length > 0 && Commands.ContainsKey(args[0]);
