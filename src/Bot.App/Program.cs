@@ -4,6 +4,7 @@ using Bot.App.Conversations;
 using Bot.App.Data;
 using Bot.App.Help;
 using Bot.App.Operations;
+using Bot.App.Regulations;
 using Bot.Protocol;
 using Bot.Protocol.Routing;
 using Quartz;
@@ -17,6 +18,7 @@ builder.Services.AddBotProtocol();                                             /
 builder.Services.AddBotData();                                               // SQLite by default, PostgreSQL on request
 builder.Services.AddBotCore();                                                  // cards, conversation refs, callers, audit
 builder.Services.AddBotHealthChecks();
+builder.Services.AddRegulations();                                             // regulation library, search, Q&A
 builder.Services.AddQuartz();
 builder.Services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
 
@@ -25,10 +27,12 @@ app.CheckBotIdentity();
 
 app.Services.GetRequiredService<ActivityRouter>()
     .MapConversationHandlers()
-    .MapHelpHandlers();
+    .MapHelpHandlers()
+    .MapRegulationHandlers();
 
 app.MapBotEndpoint("/api/messages");
 app.MapHealthChecks("/healthz");
+app.MapRegulationApi();
 app.MapOpenApi();
 
 await app.RunAsync();
