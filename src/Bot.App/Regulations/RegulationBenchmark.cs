@@ -47,7 +47,10 @@ public static partial class RegulationBenchmark
             var held = queries.Where(q => q.HeldOut).ToList();
             queries = Enumerable.Range(0, Math.Min(n, held.Count)).Select(i => held[i * held.Count / Math.Min(n, held.Count)]).ToList();
         }
-        var temp = Path.Combine(Path.GetTempPath(), "regulations-benchmark-" + Guid.NewGuid().ToString("N"));
+        var keep = RegulationCli.Option(options, "--keep");
+        var temp = keep ?? Path.Combine(Path.GetTempPath(), "regulations-benchmark-" + Guid.NewGuid().ToString("N"));
+        if (options.Contains("--tune"))
+            return Tune(lexicon, corpus, Path.Combine(temp, "ours"), queries.Where(q => !q.HeldOut).ToList());
         try
         {
             var ours = RunOurs(lexicon, corpus, Path.Combine(temp, "ours"), queries);
@@ -70,7 +73,8 @@ public static partial class RegulationBenchmark
         }
         finally
         {
-            try { Directory.Delete(temp, recursive: true); } catch (IOException) { }
+            if (keep is null)
+                try { Directory.Delete(temp, recursive: true); } catch (IOException) { }
         }
     }
 
@@ -99,16 +103,37 @@ public static partial class RegulationBenchmark
         return $"{title}#{number}#{sub}";
     }
 
+    /// <summary>Weights grid on the train split only (<c>--tune --keep dir</c>); prints Hit@5 and MRR@10 per setting.</summary>
+    private static int Tune(Lexicon lexicon, string corpus, string folder, List<Query> train)
+    {
+        if (!Directory.Exists(folder))
+            RegulationImporter.Import(folder, [corpus], new ProgressBar());
+        using var dir = RegulationIndex.Open(folder);
+        using var reader = DirectoryReader.Open(dir);
+        foreach (var (k1, b) in new[] { (1.2f, 0.75f), (0.9f, 0.4f), (1.5f, 0.9f), (1.2f, 0.5f) })
+        {
+            // Only the searcher's BM25 parameters change; the norms in the index stay valid.
+            var snapshot = new RegulationSnapshot(reader, new Lucene.Net.Search.Similarities.BM25Similarity(k1, b));
+            using var engine = new RegulationSearch(lexicon);
+            var run = Measure("ours", train, TimeSpan.Zero, q => engine.Search(snapshot, q, 10)
+                .Select(h => (Key(h.Article.Title, h.Article.Number, h.Article.Sub), h.Score)).ToList());
+            var m = Compute(run, _ => true);
+            Console.Out.WriteLine(FormattableString.Invariant($"k1={k1} b={b} Hit@1={m.Hit1:0.000} Hit@5={m.Hit5:0.000} MRR@10={m.Mrr10:0.000}"));
+        }
+        return 0;
+    }
+
     private static Run RunOurs(Lexicon lexicon, string corpus, string folder, List<Query> queries)
     {
         var clock = Stopwatch.StartNew();
-        RegulationImporter.Import(folder, [corpus], new ProgressBar());
+        if (!Directory.Exists(folder))
+            RegulationImporter.Import(folder, [corpus], new ProgressBar());
         var indexTime = clock.Elapsed;
         using var dir = RegulationIndex.Open(folder);
         using var snapshot = new RegulationSnapshot(DirectoryReader.Open(dir));
         using var engine = new RegulationSearch(lexicon);
         return Measure("ours", queries, indexTime, q => engine.Search(snapshot, q, 100)
-            .Select(h => (Key(h.Article.Title, h.Article.Number, h.Article.Sub), h.Score)).ToList());
+            .Select(h => (Key(h.Article.Title, h.Article.Number, h.Article.Sub), h.Confidence)).ToList());
     }
 
     /// <summary>
@@ -118,6 +143,8 @@ public static partial class RegulationBenchmark
     private static Run RunBaseline(string corpus, string folder, List<Query> queries)
     {
         var clock = Stopwatch.StartNew();
+        if (Directory.Exists(folder))
+            Directory.Delete(folder, recursive: true);
         var files = RegulationImporter.Enumerate([corpus]).ToList();
         var docs = new ParsedDocument[files.Count];
         Parallel.For(0, files.Count, i => docs[i] = RegulationParser.ParseFile(files[i].Path, files[i].Source));
@@ -201,20 +228,22 @@ public static partial class RegulationBenchmark
     }
 
     /// <summary>
-    /// The not-found threshold: answering with a wrong article costs as much as a right one gains, so the
-    /// threshold maximises (right − wrong) among answered train questions. Below it the bot says so and lists
-    /// the closest matches.
+    /// The not-found threshold on the top-1 confidence: the point of the ROC curve that best separates right
+    /// top-1 answers from wrong ones (Youden's J = share of right answers kept − share of wrong answers kept).
+    /// Below it the bot says so and lists the closest matches.
     /// </summary>
     private static (float Threshold, List<(float T, double Answered, double Precision, double Utility)> Curve) Threshold(Run run, Func<Query, bool> split)
     {
         var rows = run.Answers.Where(a => split(a.Q)).Select(a => (a.TopScore, Right: a.Results.Count > 0 && a.Q.Gold.Contains(a.Results[0]))).ToList();
         var curve = new List<(float, double, double, double)>();
         var best = (T: 0f, U: double.MinValue);
-        foreach (var t in Enumerable.Range(0, 41).Select(i => i * 1.0f))
+        var rights = Math.Max(1, rows.Count(r => r.Right));
+        var wrongs = Math.Max(1, rows.Count(r => !r.Right));
+        foreach (var t in Enumerable.Range(0, 41).Select(i => i * 0.025f))
         {
             var answered = rows.Where(r => r.TopScore >= t).ToList();
             var right = answered.Count(r => r.Right);
-            var utility = (right - (answered.Count - right)) / (double)Math.Max(1, rows.Count);
+            var utility = right / (double)rights - (answered.Count - right) / (double)wrongs;
             curve.Add((t, answered.Count / (double)Math.Max(1, rows.Count), answered.Count == 0 ? 0 : right / (double)answered.Count, utility));
             if (utility > best.U)
                 best = (t, utility);
@@ -268,13 +297,14 @@ public static partial class RegulationBenchmark
         sb.AppendLine();
         sb.AppendLine("## Not-found threshold");
         sb.AppendLine();
-        sb.AppendLine(inv, $"Top-1 score threshold chosen on the {(sample is null ? "train split" : "sample")}: **{threshold:0.0}** (`RegulationQa.MinScore`). Utility = (right − wrong answers) / questions;");
+        sb.AppendLine(inv, $"Threshold on the top-1 confidence (best BM25 score / the most the query could score) chosen on the {(sample is null ? "train split" : "sample")}: **{threshold:0.000}**");
+        sb.AppendLine("(`RegulationQa.MinConfidence`). J = share of right top-1 answers kept − share of wrong ones kept (Youden);");
         sb.AppendLine("below the threshold the bot answers 没有找到直接相关的条款 and lists the closest matches instead of one article.");
         sb.AppendLine();
-        sb.AppendLine("| threshold | answered | precision@1 of answered | utility |");
+        sb.AppendLine("| threshold | answered | precision@1 of answered | J |");
         sb.AppendLine("|---|---|---|---|");
         foreach (var (t, answered, precision, utility) in curve.Where((_, i) => i % 2 == 0))
-            sb.AppendLine(inv, $"| {t:0} | {answered:0.000} | {precision:0.000} | {utility:0.000} |");
+            sb.AppendLine(inv, $"| {t:0.00} | {answered:0.000} | {precision:0.000} | {utility:0.000} |");
         return sb.ToString();
     }
 

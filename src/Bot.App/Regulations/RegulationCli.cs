@@ -63,7 +63,7 @@ public static class RegulationCli
         var list = new List<string>();
         for (var i = 0; i < options.Count; i++)
         {
-            if (options[i] is "--top" or "--sample" or "--out" or "--corpus" or "--stard")
+            if (options[i] is "--top" or "--sample" or "--out" or "--corpus" or "--stard" or "--keep")
                 i++;
             else if (!options[i].StartsWith("--", StringComparison.Ordinal))
                 list.Add(options[i]);
@@ -123,7 +123,7 @@ public static class RegulationCli
         foreach (var h in hits)
             Console.Out.WriteLine(json
                 ? Result(h).ToJsonString(JsonOptions)
-                : $"{h.Score,8:0.00}  《{h.Article.Title}》{h.Article.Label}  {h.Article.FullPath}\n          {Preview(h.Article.Text, 80)}");
+                : $"{h.Score,8:0.00} {h.Confidence:0.00}  《{h.Article.Title}》{h.Article.Label}  {h.Article.FullPath}\n          {Preview(h.Article.Text, 80)}");
         return 0;
     }
 

@@ -24,13 +24,13 @@ public sealed class RegulationSnapshot : IDisposable
     public IReadOnlyDictionary<string, IReadOnlyList<RegulationDocument>> ByTitle { get; }
     private readonly HashSet<string> current;
 
-    public RegulationSnapshot(DirectoryReader? reader)
+    public RegulationSnapshot(DirectoryReader? reader, Lucene.Net.Search.Similarities.Similarity? similarity = null)
     {
         this.reader = reader;
         var articles = new ArticleEntry?[reader?.MaxDoc ?? 0];
         if (reader is not null)
         {
-            Searcher = new IndexSearcher(reader) { Similarity = RegulationIndex.Similarity() };
+            Searcher = new IndexSearcher(reader) { Similarity = similarity ?? RegulationIndex.Similarity() };
             var live = MultiFields.GetLiveDocs(reader);
             for (var i = 0; i < articles.Length; i++)
             {

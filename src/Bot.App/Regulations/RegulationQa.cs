@@ -11,10 +11,10 @@ public sealed partial class RegulationQa(
     RegulationLibrary library, RegulationSearch search, CardTemplates cards, BotDbContext db, TimeProvider time, ILogger<RegulationQa> logger)
 {
     /// <summary>
-    /// Top-1 score below which the bot says it found nothing directly relevant and lists the closest matches.
+    /// Top-1 confidence (see <see cref="SearchHit"/>) below which the bot says it found nothing directly relevant and lists the closest matches.
     /// Chosen on the STARD train split, see the threshold curve in docs/benchmarks.md.
     /// </summary>
-    public const float MinScore = 12f;
+    public const float MinConfidence = 0.2f;
 
     /// <summary>Article text longer than this is collapsed behind 展开.</summary>
     public const int PreviewLength = 160;
@@ -38,9 +38,10 @@ public sealed partial class RegulationQa(
         if (snapshot.Searcher is null)
             return Message("规定库还是空的：请管理员先导入规定文本（见 README 的 Regulations 一节）。");
         var hits = search.Search(snapshot, question, 5);
-        var found = hits.Count > 0 && hits[0].Score >= MinScore;
-        var log = await LogAsync(turn, question, found ? hits[0].Article : null, hits.Count > 0 ? hits[0].Score : 0, found, ct);
-        LogQuestion(logger, log.Id, found, hits.Count > 0 ? hits[0].Score : 0);
+        var found = hits.Count > 0 && hits[0].Confidence >= MinConfidence;
+        var confidence = hits.Count > 0 ? hits[0].Confidence : 0;
+        var log = await LogAsync(turn, question, found ? hits[0].Article : null, confidence, found, ct);
+        LogQuestion(logger, log.Id, found, confidence);
         return found
             ? ArticleCard(snapshot, hits[0].Article, log.Id, hits.Skip(1).Select(h => h.Article))
             : NotFoundCard(question, log.Id, hits.Take(4).Select(h => h.Article));
@@ -197,8 +198,8 @@ public sealed partial class RegulationQa(
         return entry;
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Regulation question {QuestionId} answered: found={Found} score={Score}")]
-    private static partial void LogQuestion(ILogger logger, int questionId, bool found, float score);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Regulation question {QuestionId} answered: found={Found} confidence={Confidence}")]
+    private static partial void LogQuestion(ILogger logger, int questionId, bool found, float confidence);
 }
 
 /// <summary>A card, or a plain sentence when there is nothing to show.</summary>

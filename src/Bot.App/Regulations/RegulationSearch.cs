@@ -8,15 +8,45 @@ using Lucene.Net.Search;
 
 namespace Bot.App.Regulations;
 
-public sealed record SearchHit(ArticleEntry Article, float Score);
+/// <summary>
+/// <paramref name="Confidence"/> is the best raw BM25 score over the most the query could score (every term matched
+/// fully): 0–1 and comparable across libraries of any size, unlike the raw score. Terms the library lacks lower it.
+/// </summary>
+public sealed record SearchHit(ArticleEntry Article, float Score, float Confidence = 1f);
 
 /// <summary>Weights of the query parts; the defaults were chosen on the STARD train split (see docs/benchmarks.md).</summary>
 public sealed record SearchWeights(
     float Words = 1.0f,
-    float Bigrams = 0.5f,
-    float Context = 0.3f,
+    float Bigrams = 0.8f,
+    float Context = 0.1f,
     float NamedTitle = 4f,
-    float Expansion = 0.6f);
+    float Expansion = 0.6f,
+    float CodeOrConstitution = 1.5f,
+    float Law = 1.25f,
+    float Regulation = 1.0f,
+    float Rule = 0.85f,
+    float DocumentContext = 0.3f)
+{
+    /// <summary>
+    /// The rank of a text in the legal hierarchy, read from how its title ends (宪法/法典 › 法 › 条例/准则 ›
+    /// 规定/办法/解释 …). A general question is more often answered by a higher-ranking text; the factors are
+    /// learned on the train split.
+    /// </summary>
+    public float Prior(string title)
+    {
+        var t = title.TrimEnd('）', ')');
+        var close = t.LastIndexOf('（');
+        if (close > 0 && t.Length - close < 12)
+            t = t[..close]; // "（2018年修正）", "（示例）"
+        if (t.EndsWith("法典", StringComparison.Ordinal) || t.EndsWith("宪法", StringComparison.Ordinal) || t.EndsWith("党章", StringComparison.Ordinal))
+            return CodeOrConstitution;
+        if (t.EndsWith('法'))
+            return Law;
+        if (t.EndsWith("条例", StringComparison.Ordinal) || t.EndsWith("准则", StringComparison.Ordinal) || t.EndsWith("规则", StringComparison.Ordinal))
+            return Regulation;
+        return Rule;
+    }
+}
 
 /// <summary>"处分条例第23条" → optional regulation name, number 23, sub 0.</summary>
 public sealed record ArticleReference(int Number, int Sub, string? Title, bool Explicit);
@@ -89,24 +119,38 @@ public sealed partial class RegulationSearch(Lexicon lexicon, SearchWeights? wei
             query.Add(new ConstantScoreQuery(new TermQuery(new Term(RegulationIndex.TitleKey, name))) { Boost = w.NamedTitle }, Occur.SHOULD);
         if (query.Clauses.Count == 0)
             return hits.Select(h => h with { Score = 1f }).ToList();
+        var reader = s.Searcher.IndexReader;
+        var ceiling = named.Select(n => n.Title).Distinct().Count() * w.NamedTitle
+            + terms.Sum(t => t.Value * Idf(reader.DocFreq(new Term(t.Key.Field, t.Key.Term)), reader.MaxDoc) * 2.2f);
 
-        // Superseded versions are filtered after scoring; fetch enough to fill the page anyway.
-        var docs = s.Searcher.Search(query, Math.Max(top * 3, top + 50)).ScoreDocs;
+        // Superseded versions are filtered and the hierarchy prior applied after scoring; fetch enough to refill the page.
+        var docs = s.Searcher.Search(query, Math.Max(top * 3, top + 100)).ScoreDocs;
+        var ranked = new List<SearchHit>(docs.Length);
         foreach (var d in docs)
         {
-            if (hits.Count >= top)
-                break;
-            if (s.Articles[d.Doc] is not { } a || !seen.Add(a))
+            if (s.Articles[d.Doc] is not { } a || seen.Contains(a))
                 continue;
             var wanted = year is { } yr ? a.Version?.Year == yr || !s.ByTitle[a.Title].Any(v => v.Version?.Year == yr) && s.IsCurrent(a) : s.IsCurrent(a);
             if (wanted)
-                hits.Add(new SearchHit(a, d.Score));
+                ranked.Add(new SearchHit(a, d.Score * w.Prior(a.Title), ceiling > 0 ? Math.Min(1f, d.Score / ceiling) : 0f));
         }
+        // A regulation with several matching articles is more likely the one the question is about: each article
+        // gets a share of the mean of its document's best three scores.
+        if (w.DocumentContext > 0)
+        {
+            var byDoc = ranked.GroupBy(h => h.Article.DocKey)
+                .ToDictionary(g => g.Key, g => g.Select(h => h.Score).OrderDescending().Take(3).Sum() / 3f);
+            ranked = ranked.Select(h => h with { Score = h.Score + w.DocumentContext * byDoc[h.Article.DocKey] }).ToList();
+        }
+        hits.AddRange(ranked.OrderByDescending(h => h.Score).Take(top - hits.Count));
         // The looked-up article leads with a score just above the best text match.
         if (hits.Count > 0 && hits[0].Score == float.MaxValue)
             hits[0] = hits[0] with { Score = (hits.Count > 1 ? hits[1].Score : 0f) + 1f };
         return hits;
     }
+
+    /// <summary>Lucene's BM25 idf.</summary>
+    private static float Idf(long docFreq, long docCount) => (float)Math.Log(1 + (docCount - docFreq + 0.5) / (docFreq + 0.5));
 
     /// <summary>An explicit article number in the question, with the regulation it names if any.</summary>
     public ArticleReference? ParseReference(RegulationSnapshot s, string question)
