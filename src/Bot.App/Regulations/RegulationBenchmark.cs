@@ -39,10 +39,10 @@ public static partial class RegulationBenchmark
 
     public static async Task<int> RunAsync(Lexicon lexicon, List<string> options)
     {
-        var corpus = RegulationCli.Option(options, "--corpus") ?? "../shared/legal-corpus";
-        var stard = RegulationCli.Option(options, "--stard") ?? "../shared/stard";
+        var corpus = FromRepository(RegulationCli.Option(options, "--corpus") ?? "../shared/legal-corpus");
+        var stard = FromRepository(RegulationCli.Option(options, "--stard") ?? "../shared/stard");
         var sample = int.TryParse(RegulationCli.Option(options, "--sample"), out var s) ? s : (int?)null;
-        var output = RegulationCli.Option(options, "--out") ?? (sample is null ? "docs/benchmarks.md" : null);
+        var output = RegulationCli.Option(options, "--out") is { } o ? FromRepository(o) : sample is null ? FromRepository("docs/benchmarks.md") : null;
         if (!Directory.Exists(corpus) || !File.Exists(Path.Combine(stard, "queries.json")))
         {
             Console.Error.WriteLine($"找不到语料 {corpus} 或 {stard}/queries.json。");
@@ -84,6 +84,22 @@ public static partial class RegulationBenchmark
             if (keep is null)
                 try { Directory.Delete(temp, recursive: true); } catch (IOException) { }
         }
+    }
+
+    /// <summary>
+    /// Relative paths are meant from the repository root, but <c>dotnet run</c> starts the app in src/Bot.App:
+    /// resolve against the nearest folder above the working directory that holds Bot.sln.
+    /// </summary>
+    private static string FromRepository(string path)
+    {
+        if (Path.IsPathRooted(path))
+            return path;
+        for (var dir = new DirectoryInfo(Environment.CurrentDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Bot.sln")))
+                return Path.GetFullPath(Path.Combine(dir.FullName, path));
+        }
+        return Path.GetFullPath(path);
     }
 
     private static List<Query> LoadQueries(string file)
