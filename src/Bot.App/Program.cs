@@ -10,6 +10,7 @@ using Bot.App.Org;
 using Bot.App.Reports;
 using Bot.App.Talks;
 using Bot.App.WeCom;
+using Bot.App.Regulations;
 using Bot.Protocol;
 using Bot.Protocol.Routing;
 using Quartz;
@@ -28,6 +29,7 @@ builder.Services.AddWeCom();                                                   /
 builder.Services.AddTalks();                                                   // campaigns, assignments, reminders, holiday calendar
 builder.Services.AddReports();                                                 // completion reports, progress, export
 builder.Services.AddNotices();                                                 // broadcasts: audiences, dispatcher, schedule
+builder.Services.AddRegulations();                                             // regulation library, search, Q&A
 builder.Services.AddQuartz();
 builder.Services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
 
@@ -42,7 +44,8 @@ app.Services.GetRequiredService<ActivityRouter>()
     .MapTalkHandlers()
     .MapReportHandlers()
     .MapProgressHandlers()
-    .MapNoticeHandlers();
+    .MapNoticeHandlers()
+    .MapRegulationHandlers();                                                   // Q&A is the fallback for any other text
 
 app.MapBotEndpoint("/api/messages");
 app.MapWeCom();                                                                 // /api/wecom callback
@@ -51,6 +54,7 @@ app.MapDirectoryApi();
 app.MapExportLinks();                                                           // short-lived signed download links
 app.MapHealthChecks("/healthz");
 app.MapNoticeApi();
+app.MapRegulationApi();
 app.MapOpenApi();
 
 await app.RunAsync();

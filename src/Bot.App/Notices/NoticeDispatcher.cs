@@ -45,11 +45,17 @@ public sealed partial class NoticeDispatcher(IServiceScopeFactory scopes, Connec
         await Task.Yield();
         try
         {
-            await RecoverAsync(stoppingToken);
+            var recovered = false;
             while (!stoppingToken.IsCancellationRequested)
             {
                 try
                 {
+                    if (!recovered)
+                    {
+                        // Retried until the database answers: an outage at start-up must not stop the host.
+                        await RecoverAsync(stoppingToken);
+                        recovered = true;
+                    }
                     var worked = await DispatchBatchAsync(stoppingToken) | await UpdateBatchAsync(stoppingToken);
                     if (!worked)
                     {
@@ -61,7 +67,7 @@ public sealed partial class NoticeDispatcher(IServiceScopeFactory scopes, Connec
                 {
                     // A database hiccup must not end the dispatcher: rows keep their state and the next round resumes.
                     LogLoopError(logger, ex);
-                    await Task.Delay(TimeSpan.FromSeconds(1), time, stoppingToken);
+                    await Task.Delay(TimeSpan.FromSeconds(recovered ? 1 : 5), time, stoppingToken);
                 }
             }
         }

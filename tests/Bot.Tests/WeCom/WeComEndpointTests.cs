@@ -143,7 +143,7 @@ public sealed class WeComEndpointTests
 }
 
 /// <summary>Whole journeys over the fake WeCom server, the way the other features will use the channel.</summary>
-public sealed class WeComJourneyTests
+public sealed class WeComHelpJourneyTests
 {
     [Fact]
     public async Task HelpTextGetsTheHelpCardAsATemplateCard()

@@ -152,6 +152,28 @@ namespace Bot.App.Data.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "RegulationQuestion",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    AskedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    ConversationKey = table.Column<string>(type: "character varying(600)", maxLength: 600, nullable: false),
+                    UserName = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    Question = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: false),
+                    Title = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: true),
+                    Article = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: true),
+                    Score = table.Column<float>(type: "real", nullable: false),
+                    Found = table.Column<bool>(type: "boolean", nullable: false),
+                    Feedback = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: true),
+                    FeedbackAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_RegulationQuestion", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "WeComActionKey",
                 columns: table => new
                 {
@@ -508,6 +530,16 @@ namespace Bot.App.Data.Migrations.Postgres
                 column: "ReceivedAt");
 
             migrationBuilder.CreateIndex(
+                name: "IX_RegulationQuestion_AskedAt",
+                table: "RegulationQuestion",
+                column: "AskedAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_RegulationQuestion_ConversationKey_AskedAt",
+                table: "RegulationQuestion",
+                columns: new[] { "ConversationKey", "AskedAt" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Reminder_AssignmentId",
                 table: "Reminder",
                 column: "AssignmentId");
@@ -566,6 +598,9 @@ namespace Bot.App.Data.Migrations.Postgres
 
             migrationBuilder.DropTable(
                 name: "ProcessedActivity");
+
+            migrationBuilder.DropTable(
+                name: "RegulationQuestion");
 
             migrationBuilder.DropTable(
                 name: "Reminder");

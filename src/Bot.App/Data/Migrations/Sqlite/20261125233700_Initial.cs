@@ -151,6 +151,28 @@ namespace Bot.App.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "RegulationQuestion",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    AskedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    ConversationKey = table.Column<string>(type: "TEXT", maxLength: 600, nullable: false),
+                    UserName = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    Question = table.Column<string>(type: "TEXT", maxLength: 500, nullable: false),
+                    Title = table.Column<string>(type: "TEXT", maxLength: 300, nullable: true),
+                    Article = table.Column<string>(type: "TEXT", maxLength: 40, nullable: true),
+                    Score = table.Column<float>(type: "REAL", nullable: false),
+                    Found = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Feedback = table.Column<string>(type: "TEXT", maxLength: 20, nullable: true),
+                    FeedbackAt = table.Column<long>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_RegulationQuestion", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "WeComActionKey",
                 columns: table => new
                 {
@@ -507,6 +529,16 @@ namespace Bot.App.Data.Migrations.Sqlite
                 column: "ReceivedAt");
 
             migrationBuilder.CreateIndex(
+                name: "IX_RegulationQuestion_AskedAt",
+                table: "RegulationQuestion",
+                column: "AskedAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_RegulationQuestion_ConversationKey_AskedAt",
+                table: "RegulationQuestion",
+                columns: new[] { "ConversationKey", "AskedAt" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Reminder_AssignmentId",
                 table: "Reminder",
                 column: "AssignmentId");
@@ -565,6 +597,9 @@ namespace Bot.App.Data.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "ProcessedActivity");
+
+            migrationBuilder.DropTable(
+                name: "RegulationQuestion");
 
             migrationBuilder.DropTable(
                 name: "Reminder");
