@@ -52,11 +52,16 @@ start_postgres || echo "could not start PostgreSQL; the Postgres smoke test will
 passed=0; failed=0
 echo "== dotnet test" >&2
 rm -rf TestResults
-dotnet test Bot.sln --logger "trx;LogFileName=results.trx" --results-directory TestResults 2>&1 | tee /tmp/dotnet-test.log | grep -E "^(Passed|Failed)!|error|Failed " >&2
+log=$(mktemp /tmp/dotnet-test.XXXXXX.log)
+dotnet test Bot.sln --logger "trx;LogFileName=results.trx" --results-directory TestResults >"$log" 2>&1
+dotnet_rc=$?
+grep -E "^(Passed|Failed)!|error|Failed |Error Message" -A3 "$log" >&2
 trx=$(ls TestResults/*.trx 2>/dev/null | head -1)
 if [ -n "$trx" ]; then
   p=$(grep -o 'passed="[0-9]*"' "$trx" | head -1 | grep -o '[0-9]*'); f=$(grep -o 'failed="[0-9]*"' "$trx" | head -1 | grep -o '[0-9]*')
   passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
+  # A crashed or aborted test host can leave a trx without failures: the exit code still counts.
+  if [ "$dotnet_rc" -ne 0 ] && [ "${f:-0}" -eq 0 ]; then failed=$((failed + 1)); echo "dotnet test exited $dotnet_rc (see $log)" >&2; fi
 else
   failed=$((failed + 1)); echo "dotnet test produced no results" >&2
 fi
