@@ -46,6 +46,14 @@ public static class DataSetup
     {
         services.AddBotData();
         services.RemoveAll<IHostedService>();
+        // The CLI reads appsettings from beside the binary, but a relative Data:Directory must mean the same folder
+        // the bot uses: the web host resolves it against its content root, the working directory.
+        services.AddSingleton(sp =>
+        {
+            var data = DataOptions.From(sp.GetRequiredService<IConfiguration>(), Environment.CurrentDirectory);
+            Directory.CreateDirectory(data.Directory);
+            return data;
+        });
         return services;
     }
 
