@@ -6,7 +6,7 @@ const fs = require('fs');
 const path = require('path');
 const { OUT_DIR, RUN_DIR } = require('./lib/util');
 const { startStack } = require('./lib/stack');
-const { validateCard } = require('./lib/card-lib');
+const { validateCard } = require('./cards/card-lib');
 
 /** Every card the bot posted or PUT to a connector, and every card invoke response, through the official parser. */
 function checkSentCards(stack) {

@@ -1,4 +1,4 @@
-// Adapted from /work/shared/tools/real-clients/cards/card-lib.js. Adaptive Card helpers: templating (adaptivecards-templating 2.x) + validation (adaptivecards 3.x)
+// Adapted from shared/tools/real-clients (the project's shared material)/cards/card-lib.js. Adaptive Card helpers: templating (adaptivecards-templating 2.x) + validation (adaptivecards 3.x)
 // plus a few schema rules that the adaptivecards JS parser itself does not enforce.
 // NOTE: adaptivecards 3.0.6's "main" (lib/*.js) is extension-less ESM and does NOT load in Node;
 //       the UMD bundle dist/adaptivecards.js does, without any DOM (parse/validate need no jsdom).

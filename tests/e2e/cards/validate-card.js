@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Validates an Adaptive Card with the official parser (npm adaptivecards 3.0.6, UMD bundle) plus the house lint:
 // version <= 1.5, < 28 KB, no leftover ${...}, Action.Execute with verb == data.verb and an object Action.Submit
-// fallback carrying the same data. Adapted from /work/shared/tools/real-clients/cards/validate-card.js.
+// fallback carrying the same data. Adapted from shared/tools/real-clients (the project's shared material)/cards/validate-card.js.
 //   node validate-card.js CARD.json --expanded        (a card already expanded, e.g. by our C# engine)
 //   node validate-card.js TEMPLATE.json DATA.json     (expanded with the official templating library first)
 //   [--json] machine-readable result

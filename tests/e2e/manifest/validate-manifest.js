@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Adapted from /work/shared/tools/real-clients/manifest/validate-manifest.js.
+// Adapted from shared/tools/real-clients (the project's shared material)/manifest/validate-manifest.js.
 // Offline Teams app manifest validation with npm @microsoft/app-manifest (bundles the official JSON schemas
 // v1.0 .. v1.30 + devPreview under build/json-schemas/teams/). The schema is picked from "manifestVersion" and
 // passed explicitly, so no network is ever touched (the package would otherwise fetch $schema URLs it doesn't know).
