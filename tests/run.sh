@@ -76,5 +76,5 @@ if [ -x tests/e2e/run-all.sh ]; then
   fi
 fi
 
-echo "$passed passed, $failed failed"
+printf "\n%s passed, %s failed\n" "$passed" "$failed"
 [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
