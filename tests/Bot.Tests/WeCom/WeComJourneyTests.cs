@@ -85,4 +85,23 @@ public sealed class WeComJourneyTests
         var status = (await admin.GetFromJsonAsync<JsonObject>($"/api/admin/notices/{id}"))!;
         Assert.Equal(1, status["acked"]!.GetValue<int>());
     }
+
+    [Fact]
+    public async Task QuestionFromAWeComMemberIsAnsweredWithTheCitedArticleAndARelatedArticleOpens()
+    {
+        var (channel, _) = await StartAsync();
+        await using var _channel = channel;
+
+        var calls = await channel.SendTextAsync("chenchen", "谈话记录表保存期限是几年");
+
+        var answer = Assert.Single(calls, c => c.Path == "message/send" && c.Body?["template_card"] is not null);
+        var card = answer.Body!["template_card"]!.AsObject();
+        Assert.Contains("第", card["main_title"]!["title"]!.GetValue<string>());
+        Assert.Contains("示例", Text(card));
+        var related = card["button_list"]!.AsArray().Select(b => b!.AsObject()).First(b => b["key"]!.GetValue<string>().StartsWith("j:"));
+
+        var opened = await channel.ClickAsync("chenchen", card["task_id"]!.GetValue<string>(), related["key"]!.GetValue<string>(), "rc-article");
+
+        Assert.Contains(opened, c => c.Path == "message/update_template_card" || c.Path == "message/send");
+    }
 }
