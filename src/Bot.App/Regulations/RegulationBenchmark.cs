@@ -148,12 +148,15 @@ public static partial class RegulationBenchmark
         using var dir = RegulationIndex.Open(folder);
         using var reader = DirectoryReader.Open(dir);
         var snapshot = new RegulationSnapshot(reader);
-        foreach (var weights in new SearchWeights[] { new() { Superseded = 0.8f }, new() { Superseded = 0.8f, Bigrams = 1.2f }, new() { Superseded = 0.8f, Law = 1.4f, Rule = 0.7f } })
+        foreach (var weights in new SearchWeights[] { new() { Coordination = 0f }, new() { Coordination = 0.5f } })
         {
             using var engine = new RegulationSearch(lexicon, weights);
             var run = Measure("ours", train, TimeSpan.Zero, q => engine.Search(snapshot, q, 10)
                 .Select(h => (Key(h.Article.Title, h.Article.Number, h.Article.Sub), h.Score)).ToList());
             var m = Compute(run, _ => true);
+            if (Environment.GetEnvironmentVariable("REGS_DUMP") is { } dump)
+                File.WriteAllLines(dump, run.Answers.Where(a => !a.Results.Take(5).Any(a.Q.Gold.Contains))
+                    .Select(a => $"{a.Q.Text}\t{string.Join(',', a.Q.Gold)}\t{a.Results.Take(100).ToList().FindIndex(a.Q.Gold.Contains)}\t{string.Join(',', a.Results.Take(3))}"));
             Console.Out.WriteLine(FormattableString.Invariant($"{weights} Hit@1={m.Hit1:0.000} Hit@5={m.Hit5:0.000} MRR@10={m.Mrr10:0.000}"));
         }
         return 0;
