@@ -26,7 +26,8 @@ public sealed record SearchWeights(
     float Regulation = 1.0f,
     float Rule = 0.85f,
     float DocumentContext = 0.3f,
-    float Superseded = 0f)
+    float Superseded = 0f,
+    float Coordination = 0.5f)
 {
     /// <summary>
     /// The rank of a text in the legal hierarchy, read from how its title ends (宪法/法典 › 法 › 条例/准则 ›
@@ -135,6 +136,8 @@ public sealed partial class RegulationSearch(Lexicon lexicon, SearchWeights? wei
             : (words.Where(x => In(a, x.Term) || x.Alternatives.Any(alt => In(a, alt))).Sum(x => x.Weight)
                + (namedTitles.Contains(a.Title) ? 1f : 0f)) / total;
 
+        // Coordination: an article that holds more of the question's (idf-weighted) words is preferred over one
+        // that repeats a single word often — BM25 alone rewards the latter. Exponent chosen on the train split.
         // Superseded versions are filtered and the hierarchy prior applied after scoring; fetch enough to refill the page.
         var docs = s.Searcher.Search(query, Math.Max(top * 3, top + 100)).ScoreDocs;
         var ranked = new List<SearchHit>(docs.Length);
@@ -147,7 +150,7 @@ public sealed partial class RegulationSearch(Lexicon lexicon, SearchWeights? wei
             // quote the numbers they learned.
             var factor = wanted ? 1f : year is null ? w.Superseded : 0f;
             if (factor > 0)
-                ranked.Add(new SearchHit(a, d.Score * factor * w.Prior(a.Title)));
+                ranked.Add(new SearchHit(a, d.Score * factor * w.Prior(a.Title) * (w.Coordination > 0 ? MathF.Pow(Math.Max(Coverage(a), 0.05f), w.Coordination) : 1f)));
         }
         // A regulation with several matching articles is more likely the one the question is about: each article
         // gets a share of the mean of its document's best three scores.
