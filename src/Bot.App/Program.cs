@@ -3,8 +3,11 @@ using Bot.App.Cli;
 using Bot.App.Conversations;
 using Bot.App.Data;
 using Bot.App.Help;
+using Bot.App.Identity;
 using Bot.App.Operations;
 using Bot.App.Org;
+using Bot.App.Reports;
+using Bot.App.Talks;
 using Bot.Protocol;
 using Bot.Protocol.Routing;
 using Quartz;
@@ -19,6 +22,8 @@ builder.Services.AddBotData();                                               // 
 builder.Services.AddBotCore();                                                  // cards, conversation refs, callers, audit
 builder.Services.AddBotHealthChecks();
 builder.Services.AddDirectory();                                               // org directory import, account linking, demo directory
+builder.Services.AddTalks();                                                   // campaigns, assignments, reminders, holiday calendar
+builder.Services.AddReports();                                                 // completion reports, progress, export
 builder.Services.AddQuartz();
 builder.Services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
 
@@ -28,9 +33,14 @@ app.CheckBotIdentity();
 app.Services.GetRequiredService<ActivityRouter>()
     .MapConversationHandlers()
     .MapDirectoryHandlers()
-    .MapHelpHandlers();
+    .MapHelpHandlers()
+    .MapTalkHandlers()
+    .MapReportHandlers()
+    .MapProgressHandlers();
 
 app.MapBotEndpoint("/api/messages");
+app.MapAdminApi().MapTalksApi().MapReportsApi();
+app.MapExportLinks();
 app.MapHealthChecks("/healthz");
 app.MapOpenApi();
 app.MapDirectoryApi();

@@ -13,6 +13,7 @@ public static class Cli
     private static readonly Dictionary<string, Func<string[], Task<int>>> Commands = new(StringComparer.Ordinal)
     {
         ["directory"] = Org.DirectoryCli.RunAsync,
+        ["campaigns"] = Talks.CampaignCli.RunAsync,
     };
 
     public static bool IsCommand(string[] args) => args.Length > 0 && Commands.ContainsKey(args[0]);
