@@ -8,6 +8,7 @@ using Bot.App.Operations;
 using Bot.App.Org;
 using Bot.App.Reports;
 using Bot.App.Talks;
+using Bot.App.Regulations;
 using Bot.Protocol;
 using Bot.Protocol.Routing;
 using Quartz;
@@ -24,6 +25,7 @@ builder.Services.AddBotHealthChecks();
 builder.Services.AddDirectory();                                               // org directory import, account linking, demo directory
 builder.Services.AddTalks();                                                   // campaigns, assignments, reminders, holiday calendar
 builder.Services.AddReports();                                                 // completion reports, progress, export
+builder.Services.AddRegulations();                                             // regulation library, search, Q&A
 builder.Services.AddQuartz();
 builder.Services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
 
@@ -36,12 +38,14 @@ app.Services.GetRequiredService<ActivityRouter>()
     .MapHelpHandlers()
     .MapTalkHandlers()
     .MapReportHandlers()
-    .MapProgressHandlers();
+    .MapProgressHandlers()
+    .MapRegulationHandlers();
 
 app.MapBotEndpoint("/api/messages");
 app.MapAdminApi().MapTalksApi().MapReportsApi();
 app.MapExportLinks();
 app.MapHealthChecks("/healthz");
+app.MapRegulationApi();
 app.MapOpenApi();
 app.MapDirectoryApi();
 

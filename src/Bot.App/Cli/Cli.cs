@@ -14,6 +14,7 @@ public static class Cli
     {
         ["directory"] = Org.DirectoryCli.RunAsync,
         ["campaigns"] = Talks.CampaignCli.RunAsync,
+        ["regulations"] = Regulations.RegulationCli.RunAsync,
     };
 
     public static bool IsCommand(string[] args) => args.Length > 0 && Commands.ContainsKey(args[0]);

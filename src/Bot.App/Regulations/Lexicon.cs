@@ -1,0 +1,51 @@
+namespace Bot.App.Regulations;
+
+/// <summary>
+/// The editable word lists in <c>regulations/</c>: regulation aliases (处分条例 → 中国共产党纪律处分条例),
+/// colloquial → formal wording (红包 → 礼金) and question filler words. Plain tab-separated text so an
+/// administrator can extend them without a build; <c>#</c> starts a comment.
+/// </summary>
+public sealed record Lexicon(
+    IReadOnlyList<(string Alias, string Title)> Aliases,
+    IReadOnlyList<(string Colloquial, string[] Formal)> Colloquial,
+    IReadOnlySet<string> Filler)
+{
+    public static readonly Lexicon Empty = new([], [], new HashSet<string>());
+
+    public static Lexicon Load(string folder)
+    {
+        IEnumerable<string[]> Rows(string file)
+        {
+            var path = Path.Combine(folder, file);
+            if (!File.Exists(path))
+                return [];
+            return File.ReadAllLines(path)
+                .Select(l => l.Split('#', 2)[0].Trim())
+                .Where(l => l.Length > 0)
+                .Select(l => l.Split('\t', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        }
+        return new Lexicon(
+            Rows("aliases.tsv").Where(r => r.Length >= 2).Select(r => (r[0], r[1])).ToList(),
+            Rows("colloquial.tsv").Where(r => r.Length >= 2)
+                .Select(r => (r[0], r[1].Split(' ', StringSplitOptions.RemoveEmptyEntries))).ToList(),
+            Rows("filler.txt").SelectMany(r => r).SelectMany(r => r.Split(' ', StringSplitOptions.RemoveEmptyEntries)).ToHashSet());
+    }
+
+    /// <summary>regulations/ beside the binary (published, CLI) or at the repository root (dotnet run, tests).</summary>
+    public static string Locate(string contentRoot, string? configured)
+    {
+        if (!string.IsNullOrWhiteSpace(configured))
+            return Path.GetFullPath(configured, contentRoot);
+        foreach (var candidate in new[]
+                 {
+                     Path.Combine(AppContext.BaseDirectory, "regulations"),
+                     Path.Combine(contentRoot, "regulations"),
+                     Path.Combine(contentRoot, "..", "..", "regulations"),
+                 })
+        {
+            if (Directory.Exists(candidate))
+                return Path.GetFullPath(candidate);
+        }
+        throw new DirectoryNotFoundException("regulations/ folder (word lists and sample document) not found next to the app or at the repository root.");
+    }
+}

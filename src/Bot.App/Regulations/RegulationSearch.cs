@@ -1,0 +1,289 @@
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Text.RegularExpressions;
+using Lucene.Net.Analysis;
+using Lucene.Net.Analysis.TokenAttributes;
+using Lucene.Net.Index;
+using Lucene.Net.Search;
+
+namespace Bot.App.Regulations;
+
+/// <summary>
+/// <paramref name="Confidence"/> is the best raw BM25 score over the most the query could score (every term matched
+/// fully): 0–1 and comparable across libraries of any size, unlike the raw score. Terms the library lacks lower it.
+/// </summary>
+public sealed record SearchHit(ArticleEntry Article, float Score, float Confidence = 1f);
+
+/// <summary>Weights of the query parts; the defaults were chosen on the STARD train split (see docs/benchmarks.md).</summary>
+public sealed record SearchWeights(
+    float Words = 1.0f,
+    float Bigrams = 0.8f,
+    float Context = 0.1f,
+    float NamedTitle = 4f,
+    float Expansion = 0.6f,
+    float CodeOrConstitution = 1.5f,
+    float Law = 1.25f,
+    float Regulation = 1.0f,
+    float Rule = 0.85f,
+    float DocumentContext = 0.3f)
+{
+    /// <summary>
+    /// The rank of a text in the legal hierarchy, read from how its title ends (宪法/法典 › 法 › 条例/准则 ›
+    /// 规定/办法/解释 …). A general question is more often answered by a higher-ranking text; the factors are
+    /// learned on the train split.
+    /// </summary>
+    public float Prior(string title)
+    {
+        var t = title.TrimEnd('）', ')');
+        var close = t.LastIndexOf('（');
+        if (close > 0 && t.Length - close < 12)
+            t = t[..close]; // "（2018年修正）", "（示例）"
+        if (t.EndsWith("法典", StringComparison.Ordinal) || t.EndsWith("宪法", StringComparison.Ordinal) || t.EndsWith("党章", StringComparison.Ordinal))
+            return CodeOrConstitution;
+        if (t.EndsWith('法'))
+            return Law;
+        if (t.EndsWith("条例", StringComparison.Ordinal) || t.EndsWith("准则", StringComparison.Ordinal) || t.EndsWith("规则", StringComparison.Ordinal))
+            return Regulation;
+        return Rule;
+    }
+}
+
+/// <summary>"处分条例第23条" → optional regulation name, number 23, sub 0.</summary>
+public sealed record ArticleReference(int Number, int Sub, string? Title, bool Explicit);
+
+public abstract record LookupResult
+{
+    public sealed record Found(ArticleEntry Article) : LookupResult;
+    /// <summary>The number exists in several regulations and nothing says which one.</summary>
+    public sealed record Ambiguous(ArticleReference Reference, IReadOnlyList<ArticleEntry> Candidates) : LookupResult;
+    public sealed record Missing(string Message) : LookupResult;
+}
+
+/// <summary>
+/// Our engine: explicit article references first, then BM25 over words, CJK bigrams and the chapter/title
+/// context, with regulation names in the question boosting that regulation and colloquial words expanded.
+/// Only current versions are answered unless the question names a year ("2018年版").
+/// </summary>
+public sealed partial class RegulationSearch(Lexicon lexicon, SearchWeights? weights = null) : IDisposable
+{
+    private readonly SearchWeights w = weights ?? new SearchWeights();
+    private readonly ThreadLocal<Analyzer> analyzers = new(RegulationIndex.Analyzer, trackAllValues: true);
+    private readonly ConditionalWeakTable<RegulationSnapshot, TitleMatcher> matchers = new();
+
+    public Lexicon Lexicon => lexicon;
+
+    public IReadOnlyList<SearchHit> Search(RegulationSnapshot s, string question, int top = 10)
+    {
+        if (s.Searcher is null || string.IsNullOrWhiteSpace(question))
+            return [];
+        var q = Normalize(question);
+        var named = Titles(s).Find(q);
+        var year = VersionYear().Match(q) is { Success: true } y ? int.Parse(y.Groups[1].Value) : (int?)null;
+
+        var hits = new List<SearchHit>(top);
+        var seen = new HashSet<ArticleEntry>();
+        if (ParseReference(s, q) is { } reference && Lookup(s, reference, null, year) is LookupResult.Found found)
+        {
+            hits.Add(new SearchHit(found.Article, float.MaxValue));
+            seen.Add(found.Article);
+        }
+
+        var text = q;
+        foreach (var name in named)
+            text = text.Replace(name.Variant, " ");
+        var query = new BooleanQuery(disableCoord: true);
+        var terms = new Dictionary<(string Field, string Term), float>();
+        void AddTerms(string field, string input, float weight)
+        {
+            if (weight <= 0)
+                return;
+            foreach (var t in Tokens(field, input))
+            {
+                if (lexicon.Filler.Contains(t))
+                    continue;
+                terms[(field, t)] = terms.GetValueOrDefault((field, t)) + weight;
+            }
+        }
+        AddTerms(RegulationIndex.Words, text, w.Words);
+        AddTerms(RegulationIndex.Bigrams, StripFiller(text), w.Bigrams);
+        AddTerms(RegulationIndex.Context, text, w.Context);
+        var expansion = string.Join(' ', lexicon.Colloquial.Where(c => q.Contains(c.Colloquial, StringComparison.Ordinal)).SelectMany(c => c.Formal));
+        if (expansion.Length > 0)
+        {
+            AddTerms(RegulationIndex.Words, expansion, w.Words * w.Expansion);
+            AddTerms(RegulationIndex.Bigrams, expansion, w.Bigrams * w.Expansion);
+        }
+        foreach (var ((field, term), weight) in terms.Take(BooleanQuery.MaxClauseCount - 10))
+            query.Add(new TermQuery(new Term(field, term)) { Boost = weight }, Occur.SHOULD);
+        foreach (var name in named.Select(n => n.Title).Distinct())
+            query.Add(new ConstantScoreQuery(new TermQuery(new Term(RegulationIndex.TitleKey, name))) { Boost = w.NamedTitle }, Occur.SHOULD);
+        if (query.Clauses.Count == 0)
+            return hits.Select(h => h with { Score = 1f }).ToList();
+        var reader = s.Searcher.IndexReader;
+        var ceiling = named.Select(n => n.Title).Distinct().Count() * w.NamedTitle
+            + terms.Sum(t => t.Value * Idf(reader.DocFreq(new Term(t.Key.Field, t.Key.Term)), reader.MaxDoc) * 2.2f);
+
+        // Superseded versions are filtered and the hierarchy prior applied after scoring; fetch enough to refill the page.
+        var docs = s.Searcher.Search(query, Math.Max(top * 3, top + 100)).ScoreDocs;
+        var ranked = new List<SearchHit>(docs.Length);
+        foreach (var d in docs)
+        {
+            if (s.Articles[d.Doc] is not { } a || seen.Contains(a))
+                continue;
+            var wanted = year is { } yr ? a.Version?.Year == yr || !s.ByTitle[a.Title].Any(v => v.Version?.Year == yr) && s.IsCurrent(a) : s.IsCurrent(a);
+            if (wanted)
+                ranked.Add(new SearchHit(a, d.Score * w.Prior(a.Title), ceiling > 0 ? Math.Min(1f, d.Score / ceiling) : 0f));
+        }
+        // A regulation with several matching articles is more likely the one the question is about: each article
+        // gets a share of the mean of its document's best three scores.
+        if (w.DocumentContext > 0)
+        {
+            var byDoc = ranked.GroupBy(h => h.Article.DocKey)
+                .ToDictionary(g => g.Key, g => g.Select(h => h.Score).OrderDescending().Take(3).Sum() / 3f);
+            ranked = ranked.Select(h => h with { Score = h.Score + w.DocumentContext * byDoc[h.Article.DocKey] }).ToList();
+        }
+        hits.AddRange(ranked.OrderByDescending(h => h.Score).Take(top - hits.Count));
+        // The looked-up article leads with a score just above the best text match.
+        if (hits.Count > 0 && hits[0].Score == float.MaxValue)
+            hits[0] = hits[0] with { Score = (hits.Count > 1 ? hits[1].Score : 0f) + 1f };
+        return hits;
+    }
+
+    /// <summary>Lucene's BM25 idf.</summary>
+    private static float Idf(long docFreq, long docCount) => (float)Math.Log(1 + (docCount - docFreq + 0.5) / (docFreq + 0.5));
+
+    /// <summary>An explicit article number in the question, with the regulation it names if any.</summary>
+    public ArticleReference? ParseReference(RegulationSnapshot s, string question)
+    {
+        var q = Normalize(question);
+        var m = ArticlePattern().Match(q);
+        if (!m.Success || ChineseNumerals.Parse(m.Groups[2].Value) is not { } n || n <= 0)
+            return null;
+        var hasDi = m.Groups[1].Success;
+        var isArabic = char.IsAsciiDigit(m.Groups[2].Value[0]);
+        if (!hasDi && !isArabic)
+            return null; // "三条建议" is not a reference; "第三条" and "383条" are
+        var sub = m.Groups[3].Success ? ChineseNumerals.Parse(m.Groups[3].Value) ?? 0 : 0;
+        var named = Titles(s).Find(q[..m.Index]);
+        return new ArticleReference(n, sub, named.Count > 0 ? named[^1].Title : null, true);
+    }
+
+    /// <summary>Resolves a reference: the named regulation, else the conversation's last one, else the only one that has it.</summary>
+    public LookupResult Lookup(RegulationSnapshot s, ArticleReference r, string? contextTitle, int? year = null)
+    {
+        RegulationDocument? Pick(string title) =>
+            s.ByTitle.TryGetValue(title, out var versions)
+                ? versions.FirstOrDefault(v => year is { } y && v.Version?.Year == y) ?? versions[0]
+                : null;
+
+        var label = ChineseNumerals.ArticleLabel(r.Number, r.Sub);
+        if (r.Title is { } title && Pick(title) is { } doc)
+        {
+            return doc.Articles.FirstOrDefault(a => a.Number == r.Number && a.Sub == r.Sub) is { } a
+                ? new LookupResult.Found(a)
+                : new LookupResult.Missing($"《{title}》中没有{label}（共 {doc.Articles.Count} 条）。");
+        }
+        if (contextTitle is not null && Pick(contextTitle)?.Articles.FirstOrDefault(a => a.Number == r.Number && a.Sub == r.Sub) is { } inContext)
+            return new LookupResult.Found(inContext);
+        var candidates = s.Documents.Where(d => d.IsCurrent)
+            .Select(d => d.Articles.FirstOrDefault(a => a.Number == r.Number && a.Sub == r.Sub))
+            .OfType<ArticleEntry>()
+            .ToList();
+        return candidates.Count switch
+        {
+            0 => new LookupResult.Missing($"已导入的规定中都没有{label}。"),
+            1 => new LookupResult.Found(candidates[0]),
+            _ => new LookupResult.Ambiguous(r, candidates),
+        };
+    }
+
+    public IReadOnlyList<(string Variant, string Title)> NamedTitles(RegulationSnapshot s, string question) => Titles(s).Find(Normalize(question));
+
+    private TitleMatcher Titles(RegulationSnapshot s) => matchers.GetValue(s, snap => new TitleMatcher(snap, lexicon));
+
+    private IEnumerable<string> Tokens(string field, string text)
+    {
+        var analyzer = analyzers.Value!;
+        using var stream = analyzer.GetTokenStream(field, text);
+        var term = stream.AddAttribute<ICharTermAttribute>();
+        stream.Reset();
+        var list = new List<string>();
+        while (stream.IncrementToken())
+            list.Add(term.ToString());
+        stream.End();
+        return list;
+    }
+
+    private string StripFiller(string text)
+    {
+        foreach (var f in lexicon.Filler.Where(f => f.Length > 1))
+            text = text.Replace(f, " ");
+        return text;
+    }
+
+    /// <summary>Full-width letters/digits to ASCII, punctuation to spaces: users type both.</summary>
+    public static string Normalize(string s)
+    {
+        var sb = new StringBuilder(s.Length);
+        foreach (var c in s)
+        {
+            var ch = c is >= '！' and <= '～' ? (char)(c - 0xFEE0) : c == '\u3000' ? ' ' : c;
+            sb.Append(ch);
+        }
+        return sb.ToString().Trim();
+    }
+
+    public void Dispose()
+    {
+        foreach (var a in analyzers.Values)
+            a.Dispose();
+        analyzers.Dispose();
+    }
+
+    [GeneratedRegex(@"(第)?\s*([零〇一二两三四五六七八九十百千0-9]+)\s*条(?:之([一二三四五六七八九十]+))?")]
+    private static partial Regex ArticlePattern();
+
+    [GeneratedRegex(@"((?:19|20)\d{2})\s*年\s*(?:版|修订|修正|的)")]
+    private static partial Regex VersionYear();
+
+    /// <summary>Names of the imported regulations as people write them: full title, without 中华人民共和国, aliases.</summary>
+    private sealed class TitleMatcher
+    {
+        private readonly List<(string Variant, string Title)> variants;
+
+        public TitleMatcher(RegulationSnapshot s, Lexicon lexicon)
+        {
+            var list = new List<(string, string)>();
+            foreach (var title in s.ByTitle.Keys)
+            {
+                list.Add((title, title));
+                if (title.StartsWith("中华人民共和国", StringComparison.Ordinal) && title.Length > 9)
+                    list.Add((title[7..], title));
+                if (title.StartsWith("中国共产党", StringComparison.Ordinal) && title.Length > 7)
+                    list.Add((title[5..], title));
+            }
+            foreach (var (alias, title) in lexicon.Aliases)
+            {
+                if (s.ByTitle.ContainsKey(title))
+                    list.Add((alias, title));
+            }
+            variants = list.Where(v => v.Item1.Length >= 2).DistinctBy(v => v.Item1).OrderByDescending(v => v.Item1.Length).ToList();
+        }
+
+        /// <summary>Longest names first; a name inside an already matched longer one does not count again.</summary>
+        public List<(string Variant, string Title)> Find(string text)
+        {
+            var found = new List<(string, string)>();
+            var covered = new List<(int Start, int End)>();
+            foreach (var (variant, title) in variants)
+            {
+                var i = text.IndexOf(variant, StringComparison.Ordinal);
+                if (i < 0 || covered.Any(c => i >= c.Start && i < c.End))
+                    continue;
+                covered.Add((i, i + variant.Length));
+                found.Add((variant, title));
+            }
+            return found.OrderBy(f => text.IndexOf(f.Item1, StringComparison.Ordinal)).ToList();
+        }
+    }
+}
