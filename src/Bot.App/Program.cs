@@ -4,6 +4,7 @@ using Bot.App.Conversations;
 using Bot.App.Data;
 using Bot.App.Help;
 using Bot.App.Identity;
+using Bot.App.Notices;
 using Bot.App.Operations;
 using Bot.App.Org;
 using Bot.App.Reports;
@@ -26,6 +27,7 @@ builder.Services.AddDirectory();                                               /
 builder.Services.AddTalks();                                                   // campaigns, assignments, reminders, holiday calendar
 builder.Services.AddReports();                                                 // completion reports, progress, export
 builder.Services.AddRegulations();                                             // regulation library, search, Q&A
+builder.Services.AddNotices();                                                 // broadcasts: audiences, dispatcher, schedule
 builder.Services.AddQuartz();
 builder.Services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
 
@@ -39,6 +41,7 @@ app.Services.GetRequiredService<ActivityRouter>()
     .MapTalkHandlers()
     .MapReportHandlers()
     .MapProgressHandlers()
+    .MapNoticeHandlers()
     .MapRegulationHandlers();
 
 app.MapBotEndpoint("/api/messages");
@@ -46,6 +49,7 @@ app.MapAdminApi().MapTalksApi().MapReportsApi();
 app.MapExportLinks();
 app.MapHealthChecks("/healthz");
 app.MapRegulationApi();
+app.MapNoticeApi();
 app.MapOpenApi();
 app.MapDirectoryApi();
 
