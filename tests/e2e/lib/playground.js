@@ -239,6 +239,16 @@ class PlaygroundClient {
     return this.waitForBotMessage({ after, match, card, timeoutMs, what: `the bot's answer to "${text}"` });
   }
 
+  /** install() and wait until the bot answered both installation activities with 200; returns the mark before it. */
+  async installAndSettle(conversationId) {
+    const after = this.mark();
+    await this.install(conversationId);
+    for (const name of ['installationUpdate', 'conversationUpdate'])
+      await this.waitForEvent((e) => e.kind === 'log' && e.log.activityName === name && e.log.response?.statusCode === 200,
+        `the bot's 200 to ${name}`, { after, timeoutMs: 20000 });
+    return after;
+  }
+
   findAction(msg, title, type) {
     const card = cardOf(msg);
     if (!card) throw new Error(`message ${msg.messageId} has no Adaptive Card`);
