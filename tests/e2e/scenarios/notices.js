@@ -91,6 +91,6 @@ module.exports = {
     assert.equal(fact(card, '已阅'), '1 / 1');
     assert.equal(fact(card, '已送达'), '1');
     assert.equal(fact(card, '未安装'), '1');
-    assert.doesNotMatch(textOf(report), /未阅人员/);
+    assert.doesNotMatch(textOf(report), /未阅人员（按单位）/);
   },
 };

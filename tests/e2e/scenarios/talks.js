@@ -71,8 +71,8 @@ module.exports = {
     assert.match(text, /孙伟/, 'head of 组织科 (分管) is a target');
     assert.match(text, /已完成 0\/1/);
     for (const title of ['填报完成情况', '申请延期', '稍后提醒']) leader.findAction(reminder, title, 'Action.Execute');
-    const post = leader.connector.calls.find((c) => c.method === 'POST' && /填报完成情况/.test(JSON.stringify(c.reqBody)));
-    assert.ok(post, 'the reminder was POSTed through the connector');
+    // The proxy records a call when the Playground has answered it, which may be just after the message shows up.
+    const post = await leader.connector.waitFor((c) => c.method === 'POST' && /约谈提醒/.test(JSON.stringify(c.reqBody)), 'the reminder POST', 10000);
     assert.equal(post.status, 201);
     state.reminder = reminder;
   },
