@@ -4,6 +4,7 @@ using Bot.App.Identity;
 using Bot.App.Talks;
 using Bot.Protocol;
 using Bot.Protocol.Routing;
+using Microsoft.EntityFrameworkCore;
 
 namespace Bot.App.Reports;
 
@@ -34,10 +35,14 @@ public static class ProgressHandlers
                 await turn.SendTextAsync(arg is null ? "还没有约谈任务。发送“发起约谈”新建一个。" : $"未找到编号为 {arg} 的约谈任务。", ct);
                 return;
             }
-            var all = await progress.BuildAsync(campaign, null, ct);
+            var scope = await ScopePathAsync(sp, caller, ct);
+            var all = await progress.BuildAsync(campaign, null, ct, scope);
             var links = sp.GetRequiredService<ExportLinks>();
-            await audit.WriteAsync(caller.Actor, "report.progress", $"campaign:{campaign.Id}", "全部", ct);
-            await turn.SendCardAsync(Card(sp, all, $"约谈进度：{all.Title}", links.Create(campaign.Id, "xlsx"), links.Create(campaign.Id, "csv")), ct, summary: "约谈进度");
+            await audit.WriteAsync(caller.Actor, "report.progress", $"campaign:{campaign.Id}", scope ?? "全部", ct);
+            // Export links carry the whole campaign, so only admins of the whole organization get them.
+            var global = scope is null;
+            await turn.SendCardAsync(Card(sp, all, $"约谈进度：{all.Title}" + (global ? "" : $"（{scope}）"),
+                global ? links.Create(campaign.Id, "xlsx") : null, global ? links.Create(campaign.Id, "csv") : null, showUnits: true), ct, summary: "约谈进度");
             var png = ProgressChart.Render(all);
             var image = new Activity
             {
@@ -64,11 +69,16 @@ public static class ProgressHandlers
             var campaign = (await progress.FindAsync(campaignId, ct))!;
             var mine = await progress.BuildAsync(campaign, me, ct);
             await audit.WriteAsync(caller.Actor, "report.progress", $"campaign:{campaign.Id}", "本人及下级", ct);
-            await turn.SendCardAsync(Card(sp, mine, $"我的约谈任务：{mine.Title}", null, null), ct, summary: "约谈进度");
+            await turn.SendCardAsync(Card(sp, mine, $"我的约谈任务：{mine.Title}", null, null, showUnits: false), ct, summary: "约谈进度");
         }
     }
 
-    private static System.Text.Json.Nodes.JsonObject Card(IServiceProvider sp, CampaignProgress p, string heading, string? xlsx, string? csv)
+    public static async Task<string?> ScopePathAsync(IServiceProvider sp, Caller caller, CancellationToken ct) =>
+        caller.IsGlobalAdmin ? null
+            : await sp.GetRequiredService<Data.BotDbContext>().Set<Org.OrgUnit>().Where(u => u.Id == caller.AdminScopeUnitId)
+                .Select(u => u.Path).FirstOrDefaultAsync(ct) ?? "（无效的管理范围）";
+
+    private static System.Text.Json.Nodes.JsonObject Card(IServiceProvider sp, CampaignProgress p, string heading, string? xlsx, string? csv, bool showUnits)
     {
         var leaders = p.Leaders.Take(MaxRows).Select(l => new
         {
@@ -76,7 +86,7 @@ public static class ProgressHandlers
             value = $"{l.Status}｜{l.Unit}" + (l.ReportedAt is null ? "" : $"｜{l.ReportedAt}"),
         });
         var sections = new List<object>();
-        if (xlsx is not null)
+        if (showUnits)
             sections.Add(new { title = "各单位完成情况", rows = p.Units.Take(MaxRows).Select(u => new { label = u.Unit, value = $"{u.Done}/{u.Total}" }) });
         sections.Add(new { title = p.Leaders.Count > MaxRows ? $"责任领导（前 {MaxRows} 位，完整名单请下载报表）" : "责任领导", rows = leaders });
         var overdue = p.OverdueLeaders.Select(l => l.Leader).ToList();

@@ -35,8 +35,11 @@ public sealed class ProgressService(BotDbContext db, TimeProvider time)
 
     public Task<Campaign?> LatestAsync(CancellationToken ct) => db.Set<Campaign>().AsNoTracking().OrderByDescending(c => c.Id).FirstOrDefaultAsync(ct);
 
-    /// <summary>The whole campaign, or only the given assignments' subtrees (a leader's own view).</summary>
-    public async Task<CampaignProgress> BuildAsync(Campaign campaign, int? onlyLeaderId, CancellationToken ct)
+    /// <summary>
+    /// The whole campaign, only the given leader's assignments with their cascade (a leader's own view), or only the
+    /// leaders in a unit subtree (an admin scoped to that unit).
+    /// </summary>
+    public async Task<CampaignProgress> BuildAsync(Campaign campaign, int? onlyLeaderId, CancellationToken ct, string? unitScope = null)
     {
         var assignments = await db.Set<Assignment>().AsNoTracking().Where(a => a.CampaignId == campaign.Id).OrderBy(a => a.Depth).ThenBy(a => a.Id).ToListAsync(ct);
         if (onlyLeaderId is { } leaderId)
@@ -51,6 +54,8 @@ public sealed class ProgressService(BotDbContext db, TimeProvider time)
         var ids = assignments.Select(a => a.Id).ToList();
         var reports = await db.Set<TalkReport>().AsNoTracking().Where(r => ids.Contains(r.AssignmentId)).ToDictionaryAsync(r => r.AssignmentId, ct);
         var now = time.GetUtcNow();
+        if (unitScope is not null)
+            assignments = assignments.Where(a => people[a.LeaderId].Unit is { } u && TalkAudience.InSubtree(u.Path, unitScope)).ToList();
         var leaders = assignments.Select(a =>
         {
             var p = people[a.LeaderId];

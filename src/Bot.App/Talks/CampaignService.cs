@@ -22,7 +22,8 @@ public sealed record LaunchResult(Campaign? Campaign, int Assignments, List<Unre
 /// <summary>Creates a campaign and its assignments (with the 一级抓一级 cascade) and plans every reminder.</summary>
 public sealed class CampaignService(BotDbContext db, WorkCalendar calendar, TimeProvider time, TalkAudience audience, AuditLog audit)
 {
-    public async Task<LaunchResult> CreateAsync(CampaignRequest request, string actor, CancellationToken ct)
+    /// <param name="adminScope">Unit path of a scoped admin: the campaign may only reach leaders in that subtree.</param>
+    public async Task<LaunchResult> CreateAsync(CampaignRequest request, string actor, CancellationToken ct, string? adminScope = null)
     {
         var errors = new List<string>();
         var notes = new List<string>();
@@ -44,7 +45,26 @@ public sealed class CampaignService(BotDbContext db, WorkCalendar calendar, Time
         if (topics.Count == 0)
             errors.Add("请至少保留一项约谈主题。");
 
+        if (request.Reminders is { } policy)
+        {
+            if (policy.Hour is < 8 or > 20)
+                errors.Add("提醒时间（hour）须在 8 到 20 点之间。");
+            if (policy.DaysBefore.Any(d => d is < 1 or > 60))
+                errors.Add("提前提醒天数（daysBefore）须在 1 到 60 之间。");
+            if (policy.OverdueEveryWorkdays is < 0 or > 20 || policy.OverdueRepeats is < 0 or > 20)
+                errors.Add("逾期提醒间隔与次数须在 0 到 20 之间。");
+            if (policy.EscalateAfterWorkdays is < 1 or > 60)
+                errors.Add("督办前的逾期工作日数（escalateAfterWorkdays）须在 1 到 60 之间。");
+        }
         var leaders = await ResolveScopeAsync(request.Scope, errors, ct);
+        if (adminScope is not null)
+        {
+            var outside = leaders.Where(l => l.Unit is null || !TalkAudience.InSubtree(l.Unit.Path, adminScope)).ToList();
+            if (request.Scope?.All == true)
+                leaders = leaders.Except(outside).ToList();
+            else if (outside.Count > 0)
+                errors.Add($"超出您的管理范围（{adminScope}）：{string.Join("、", outside.Select(l => l.Name))}。");
+        }
         if (errors.Count > 0)
             return new LaunchResult(null, 0, [], errors, notes);
 

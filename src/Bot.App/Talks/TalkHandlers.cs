@@ -58,7 +58,8 @@ public static class TalkHandlers
             return CardActionResult.ReplaceWith(cards.CampaignForm(action.Data, errors));
         var request = new CampaignRequest(action.GetString("title"), action.GetString("kind"), action.GetString("description"),
             topicIndices.Select(i => Campaign.DefaultTopics[i]).ToList(), action.GetString("deadline"), scope, depth);
-        var result = await turn.Services.GetRequiredService<CampaignService>().CreateAsync(request, caller.Actor, ct);
+        var result = await turn.Services.GetRequiredService<CampaignService>().CreateAsync(request, caller.Actor, ct,
+            await Reports.ProgressHandlers.ScopePathAsync(turn.Services, caller, ct));
         return CardActionResult.ReplaceWith(result.Ok ? cards.Launched(result) : cards.CampaignForm(action.Data, result.Errors));
     }
 
