@@ -36,18 +36,21 @@ public sealed class CardTemplates
     }
 
     /// <summary>cards/ beside the binary (published) or at the repository root (dotnet run from src/Bot.App).</summary>
-    internal static string Locate(string contentRoot)
+    internal static string Locate(string contentRoot) => LocateFolder(contentRoot, "cards");
+
+    /// <summary>A shipped data folder (cards/, regulations/) beside the binary or at the repository root.</summary>
+    internal static string LocateFolder(string contentRoot, string name)
     {
         foreach (var candidate in new[]
                  {
-                     Path.Combine(AppContext.BaseDirectory, "cards"),
-                     Path.Combine(contentRoot, "cards"),
-                     Path.Combine(contentRoot, "..", "..", "cards"),
+                     Path.Combine(AppContext.BaseDirectory, name),
+                     Path.Combine(contentRoot, name),
+                     Path.Combine(contentRoot, "..", "..", name),
                  })
         {
             if (Directory.Exists(candidate))
                 return Path.GetFullPath(candidate);
         }
-        throw new DirectoryNotFoundException("cards/ folder not found next to the app or at the repository root.");
+        throw new DirectoryNotFoundException($"{name}/ folder not found next to the app or at the repository root.");
     }
 }

@@ -32,20 +32,8 @@ public sealed record Lexicon(
     }
 
     /// <summary>regulations/ beside the binary (published, CLI) or at the repository root (dotnet run, tests).</summary>
-    public static string Locate(string contentRoot, string? configured)
-    {
-        if (!string.IsNullOrWhiteSpace(configured))
-            return Path.GetFullPath(configured, contentRoot);
-        foreach (var candidate in new[]
-                 {
-                     Path.Combine(AppContext.BaseDirectory, "regulations"),
-                     Path.Combine(contentRoot, "regulations"),
-                     Path.Combine(contentRoot, "..", "..", "regulations"),
-                 })
-        {
-            if (Directory.Exists(candidate))
-                return Path.GetFullPath(candidate);
-        }
-        throw new DirectoryNotFoundException("regulations/ folder (word lists and sample document) not found next to the app or at the repository root.");
-    }
+    public static string Locate(string contentRoot, string? configured) =>
+        string.IsNullOrWhiteSpace(configured)
+            ? Cards.CardTemplates.LocateFolder(contentRoot, "regulations")
+            : Path.GetFullPath(configured, contentRoot);
 }

@@ -9,8 +9,8 @@ using Lucene.Net.Search;
 namespace Bot.App.Regulations;
 
 /// <summary>
-/// <paramref name="Confidence"/> is the best raw BM25 score over the most the query could score (every term matched
-/// fully): 0–1 and comparable across libraries of any size, unlike the raw score. Terms the library lacks lower it.
+/// <paramref name="Confidence"/> is the share of the question's words, weighted by their idf, that occur in the
+/// article (or its title/path): 0–1 and comparable across libraries of any size, unlike the raw BM25 score.
 /// </summary>
 public sealed record SearchHit(ArticleEntry Article, float Score, float Confidence = 1f);
 
@@ -120,8 +120,19 @@ public sealed partial class RegulationSearch(Lexicon lexicon, SearchWeights? wei
         if (query.Clauses.Count == 0)
             return hits.Select(h => h with { Score = 1f }).ToList();
         var reader = s.Searcher.IndexReader;
-        var ceiling = named.Select(n => n.Title).Distinct().Count() * w.NamedTitle
-            + terms.Sum(t => t.Value * Idf(reader.DocFreq(new Term(t.Key.Field, t.Key.Term)), reader.MaxDoc) * 2.2f);
+        // Coverage counts the asker's own words (digits are case facts, not clause words); a colloquial word
+        // counts as found when one of its formal equivalents is in the article.
+        var words = Tokens(RegulationIndex.Words, text).Where(t => !lexicon.Filler.Contains(t) && !t.All(char.IsAsciiDigit)).Distinct()
+            .Select(t => (Term: t, Weight: Idf(reader.DocFreq(new Term(RegulationIndex.Words, t)), reader.MaxDoc),
+                Alternatives: lexicon.Colloquial.Where(c => c.Colloquial.Contains(t, StringComparison.Ordinal) && q.Contains(c.Colloquial, StringComparison.Ordinal)).SelectMany(c => c.Formal).ToList()))
+            .ToList();
+        var namedTitles = named.Select(n => n.Title).ToHashSet();
+        var total = words.Sum(x => x.Weight) + (namedTitles.Count > 0 ? 1f : 0f);
+        bool In(ArticleEntry a, string term) =>
+            a.Text.Contains(term, StringComparison.Ordinal) || a.FullPath.Contains(term, StringComparison.Ordinal) || a.Title.Contains(term, StringComparison.Ordinal);
+        float Coverage(ArticleEntry a) => total <= 0 ? 0f
+            : (words.Where(x => In(a, x.Term) || x.Alternatives.Any(alt => In(a, alt))).Sum(x => x.Weight)
+               + (namedTitles.Contains(a.Title) ? 1f : 0f)) / total;
 
         // Superseded versions are filtered and the hierarchy prior applied after scoring; fetch enough to refill the page.
         var docs = s.Searcher.Search(query, Math.Max(top * 3, top + 100)).ScoreDocs;
@@ -132,7 +143,7 @@ public sealed partial class RegulationSearch(Lexicon lexicon, SearchWeights? wei
                 continue;
             var wanted = year is { } yr ? a.Version?.Year == yr || !s.ByTitle[a.Title].Any(v => v.Version?.Year == yr) && s.IsCurrent(a) : s.IsCurrent(a);
             if (wanted)
-                ranked.Add(new SearchHit(a, d.Score * w.Prior(a.Title), ceiling > 0 ? Math.Min(1f, d.Score / ceiling) : 0f));
+                ranked.Add(new SearchHit(a, d.Score * w.Prior(a.Title)));
         }
         // A regulation with several matching articles is more likely the one the question is about: each article
         // gets a share of the mean of its document's best three scores.
@@ -142,7 +153,7 @@ public sealed partial class RegulationSearch(Lexicon lexicon, SearchWeights? wei
                 .ToDictionary(g => g.Key, g => g.Select(h => h.Score).OrderDescending().Take(3).Sum() / 3f);
             ranked = ranked.Select(h => h with { Score = h.Score + w.DocumentContext * byDoc[h.Article.DocKey] }).ToList();
         }
-        hits.AddRange(ranked.OrderByDescending(h => h.Score).Take(top - hits.Count));
+        hits.AddRange(ranked.OrderByDescending(h => h.Score).Take(top - hits.Count).Select(h => h with { Confidence = Coverage(h.Article) }));
         // The looked-up article leads with a score just above the best text match.
         if (hits.Count > 0 && hits[0].Score == float.MaxValue)
             hits[0] = hits[0] with { Score = (hits.Count > 1 ? hits[1].Score : 0f) + 1f };
