@@ -10,7 +10,7 @@ import path from 'node:path';
 
 const N = Number(process.env.BENCH_N ?? 10000);
 const KILLS = Number(process.env.BENCH_KILLS ?? 5);
-const MAX_IN_FLIGHT = 8;
+const MAX_IN_FLIGHT = Number(process.env.BENCH_IN_FLIGHT ?? 16);
 const TENANT = { count: 50, ms: 1000 };
 const CONV = [{ count: 7, ms: 1000 }, { count: 8, ms: 2000 }, { count: 60, ms: 30000 }];
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');

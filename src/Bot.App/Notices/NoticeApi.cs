@@ -9,7 +9,7 @@ public static class NoticeApi
     {
         var group = app.MapAdminApi().MapGroup("/notices").WithTags("Notices");
 
-        group.MapPost("/", async (NoticeRequest request, NoticeService notices, HttpContext http, CancellationToken ct) =>
+        group.MapPost("", async (NoticeRequest request, NoticeService notices, HttpContext http, CancellationToken ct) =>
             await Guard(async () =>
             {
                 var draft = await notices.CreateDraftAsync(request, AdminApi.Actor(http), ct);

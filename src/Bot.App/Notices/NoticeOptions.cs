@@ -18,7 +18,7 @@ public sealed class NoticeOptions
     /// <summary>Added to every window so network jitter cannot push a burst over the server's own window.</summary>
     public double WindowGuardMs { get; set; } = 25;
     /// <summary>Sends in flight at once; also the upper bound on duplicates after a crash.</summary>
-    public int MaxInFlight { get; set; } = 8;
+    public int MaxInFlight { get; set; } = 16;
     /// <summary>Attempts for transient failures (412/502/503/504/network) before the row is failed.</summary>
     public int MaxAttempts { get; set; } = 6;
     /// <summary>Throttled requeues of one recipient before it is failed.</summary>

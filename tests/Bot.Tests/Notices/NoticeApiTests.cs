@@ -20,6 +20,16 @@ public sealed class NoticeApiTests
     }
 
     [Fact]
+    public async Task OpenApiDocumentsTheNoticeEndpoints()
+    {
+        using var app = new BotApp();
+        var doc = await app.CreateClient().GetStringAsync("/openapi/v1.json");
+        foreach (var path in new[] { "/api/admin/notices", "/api/admin/notices/{id}", "/api/admin/notices/{id}/cancel", "/api/admin/notices/{id}/renotify",
+                     "/api/admin/notices/{id}/withdraw", "/api/admin/notices/{id}/recipients" })
+            Assert.Contains($"\"{path}\"", doc);
+    }
+
+    [Fact]
     public async Task EveryoneAudienceReachesEveryChatAndCountsDirectoryPeopleWithoutOneAsNotInstalled()
     {
         using var app = new BotApp(config: AdminAlex);
