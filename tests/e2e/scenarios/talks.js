@@ -57,6 +57,8 @@ module.exports = {
     const launched = JSON.stringify(response.value);
     assert.match(launched, new RegExp(`已发起：${TITLE}`));
     assert.match(launched, /1 项（0 人暂无法送达）/, 'one assignment, and 王强 is reachable (he installed the app)');
+    state.campaignId = response.value.body.flatMap((b) => b.facts || []).find((f) => f.title === '任务编号')?.value;
+    assert.ok(state.campaignId, 'the launch card shows the campaign number');
     const put = await admin.connector.waitFor((c) => c.method === 'PUT' && c.url.endsWith(`/activities/${form.messageId}`), 'PUT of the form', 10000, from);
     assert.equal(put.status, 200);
   },
@@ -147,9 +149,16 @@ module.exports = {
     const body = JSON.stringify(forged.body);
     assert.match(body, /这不是您的约谈任务/, `forged invoke answer: ${body}`);
     assert.doesNotMatch(body, /集体约谈干部科/, 'the report text leaked');
-    const rest = await fetch(`${stack.bot.url}/api/admin/campaigns/1/progress`);
+    const campaignId = state.campaignId;
+    const rest = await fetch(`${stack.bot.url}/api/admin/campaigns/${campaignId}/progress`);
     assert.equal(rest.status, 401, 'progress REST without the admin key');
-    const csv = await fetch(`${stack.bot.url}/api/admin/campaigns/1/reports?format=csv`);
+    const csv = await fetch(`${stack.bot.url}/api/admin/campaigns/${campaignId}/reports?format=csv`);
     assert.equal(csv.status, 401, 'reports REST without the admin key');
+    // Control: with the admin key the same URL answers, and agrees with the chat.
+    const keyed = await fetch(`${stack.bot.url}/api/admin/campaigns/${campaignId}/progress`, { headers: { authorization: `Bearer ${stack.adminKey}` } });
+    assert.equal(keyed.status, 200);
+    const progress = await keyed.json();
+    assert.equal(progress.title, TITLE);
+    assert.deepEqual([progress.done, progress.total], [1, 1]);
   },
 };
