@@ -110,15 +110,14 @@ public static partial class RegulationBenchmark
             RegulationImporter.Import(folder, [corpus], new ProgressBar());
         using var dir = RegulationIndex.Open(folder);
         using var reader = DirectoryReader.Open(dir);
-        foreach (var (k1, b) in new[] { (0.9f, 0.4f), (0.7f, 0.3f), (1.2f, 0.3f) })
+        var snapshot = new RegulationSnapshot(reader);
+        foreach (var weights in new SearchWeights[] { new() { Superseded = 0.8f }, new() { Superseded = 0.8f, Bigrams = 1.2f }, new() { Superseded = 0.8f, Law = 1.4f, Rule = 0.7f } })
         {
-            // Only the searcher's BM25 parameters change; the norms in the index stay valid.
-            var snapshot = new RegulationSnapshot(reader, new Lucene.Net.Search.Similarities.BM25Similarity(k1, b));
-            using var engine = new RegulationSearch(lexicon);
+            using var engine = new RegulationSearch(lexicon, weights);
             var run = Measure("ours", train, TimeSpan.Zero, q => engine.Search(snapshot, q, 10)
                 .Select(h => (Key(h.Article.Title, h.Article.Number, h.Article.Sub), h.Score)).ToList());
             var m = Compute(run, _ => true);
-            Console.Out.WriteLine(FormattableString.Invariant($"k1={k1} b={b} Hit@1={m.Hit1:0.000} Hit@5={m.Hit5:0.000} MRR@10={m.Mrr10:0.000}"));
+            Console.Out.WriteLine(FormattableString.Invariant($"{weights} Hit@1={m.Hit1:0.000} Hit@5={m.Hit5:0.000} MRR@10={m.Mrr10:0.000}"));
         }
         return 0;
     }

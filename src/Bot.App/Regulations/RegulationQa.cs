@@ -14,10 +14,10 @@ public sealed partial class RegulationQa(
     /// Top-1 confidence (see <see cref="SearchHit"/>) below which the bot says it found nothing directly relevant and lists the closest matches.
     /// Chosen on the STARD train split, see the threshold curve in docs/benchmarks.md.
     /// </summary>
-    public const float MinConfidence = 0.5f;
+    public const float MinConfidence = 0.55f;
 
     /// <summary>Article text longer than this is collapsed behind 展开.</summary>
-    public const int PreviewLength = 160;
+    public const int PreviewLength = 100;
 
     /// <summary>Keeps the card under the 28 KB budget for the longest articles.</summary>
     public const int MaxTextLength = 6000;

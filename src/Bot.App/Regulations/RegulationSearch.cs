@@ -25,7 +25,8 @@ public sealed record SearchWeights(
     float Law = 1.25f,
     float Regulation = 1.0f,
     float Rule = 0.85f,
-    float DocumentContext = 0.3f)
+    float DocumentContext = 0.3f,
+    float Superseded = 0f)
 {
     /// <summary>
     /// The rank of a text in the legal hierarchy, read from how its title ends (宪法/法典 › 法 › 条例/准则 ›
@@ -142,8 +143,11 @@ public sealed partial class RegulationSearch(Lexicon lexicon, SearchWeights? wei
             if (s.Articles[d.Doc] is not { } a || seen.Contains(a))
                 continue;
             var wanted = year is { } yr ? a.Version?.Year == yr || !s.ByTitle[a.Title].Any(v => v.Version?.Year == yr) && s.IsCurrent(a) : s.IsCurrent(a);
-            if (wanted)
-                ranked.Add(new SearchHit(a, d.Score * w.Prior(a.Title)));
+            // Older versions stay findable below the current text: revisions renumber articles, and people
+            // quote the numbers they learned.
+            var factor = wanted ? 1f : year is null ? w.Superseded : 0f;
+            if (factor > 0)
+                ranked.Add(new SearchHit(a, d.Score * factor * w.Prior(a.Title)));
         }
         // A regulation with several matching articles is more likely the one the question is about: each article
         // gets a share of the mean of its document's best three scores.
@@ -153,7 +157,11 @@ public sealed partial class RegulationSearch(Lexicon lexicon, SearchWeights? wei
                 .ToDictionary(g => g.Key, g => g.Select(h => h.Score).OrderDescending().Take(3).Sum() / 3f);
             ranked = ranked.Select(h => h with { Score = h.Score + w.DocumentContext * byDoc[h.Article.DocKey] }).ToList();
         }
-        hits.AddRange(ranked.OrderByDescending(h => h.Score).Take(top - hits.Count).Select(h => h with { Confidence = Coverage(h.Article) }));
+        hits.AddRange(ranked.OrderByDescending(h => h.Score)
+            .DistinctBy(h => (h.Article.Title, h.Article.Number, h.Article.Sub)) // one version of an article per page
+            .Where(h => !hits.Any(x => x.Article.Title == h.Article.Title && x.Article.Number == h.Article.Number && x.Article.Sub == h.Article.Sub))
+            .Take(top - hits.Count)
+            .Select(h => h with { Confidence = Coverage(h.Article) }));
         // The looked-up article leads with a score just above the best text match.
         if (hits.Count > 0 && hits[0].Score == float.MaxValue)
             hits[0] = hits[0] with { Score = (hits.Count > 1 ? hits[1].Score : 0f) + 1f };

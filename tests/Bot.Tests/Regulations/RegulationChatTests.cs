@@ -37,7 +37,7 @@ public sealed class RegulationChatTests
     public async Task AQuestionGetsTheArticleWithPathRelatedButtonsAndFeedback()
     {
         using var app = new BotApp();
-        await app.SendAsync(TestUser.Alex.Message("谈话记录要保存多久"));
+        await app.SendAsync(TestUser.Alex.Message("谈话记录表保存期限是几年"));
 
         var card = Assert.Single(app.Connector.Cards);
         var json = Json(card);
@@ -75,7 +75,7 @@ public sealed class RegulationChatTests
     public async Task ClickingARelatedArticleShowsThatArticle()
     {
         using var app = new BotApp();
-        await app.SendAsync(TestUser.Alex.Message("谈话记录要保存多久"));
+        await app.SendAsync(TestUser.Alex.Message("谈话记录表保存期限是几年"));
         var card = app.Connector.Cards.Single();
         var button = Actions(card, RegulationHandlers.ArticleVerb).First();
         var target = button["title"]!.GetValue<string>();
@@ -108,7 +108,7 @@ public sealed class RegulationChatTests
     public async Task FeedbackIsLoggedForAdmins()
     {
         using var app = new BotApp(config: new Dictionary<string, string?> { ["Bot:Admins:0"] = TestUser.Megan.AadObjectId });
-        await app.SendAsync(TestUser.Alex.Message("谈话记录要保存多久"));
+        await app.SendAsync(TestUser.Alex.Message("谈话记录表保存期限是几年"));
         var useful = Actions(app.Connector.Cards.Single(), RegulationHandlers.FeedbackVerb).First();
 
         var response = await app.SendAsync(TestUser.Alex.Execute(RegulationHandlers.FeedbackVerb, useful["data"]!.DeepClone().AsObject(), "card-1"));
@@ -119,7 +119,7 @@ public sealed class RegulationChatTests
 
         await app.SendAsync(TestUser.Megan.Message("常见问题"));
         var faq = Json(app.Connector.Cards.Last());
-        Assert.Contains("谈话记录要保存多久", faq);
+        Assert.Contains("谈话记录表保存期限是几年", faq);
         Assert.Contains("有用 1", faq);
 
         var stats = await app.AdminClient().GetFromJsonAsync<JsonObject>("/api/admin/regulations/questions");
