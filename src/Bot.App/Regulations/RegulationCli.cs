@@ -24,7 +24,9 @@ public static class RegulationCli
         var options = rest.Skip(1).ToList();
         var builder = Bot.App.Cli.Cli.CreateBuilder(OptionsOnly(options));
         using var host = builder.Build();
-        var data = DataOptions.From(host.Services.GetRequiredService<IConfiguration>(), AppContext.BaseDirectory);
+        // Relative Data:Directory resolves against the working directory, as the web host's content root does,
+        // so `dotnet run --project src/Bot.App -- regulations import` fills the index the bot reads.
+        var data = DataOptions.From(host.Services.GetRequiredService<IConfiguration>(), Environment.CurrentDirectory);
         var config = host.Services.GetRequiredService<IConfiguration>();
         var lexicon = Lexicon.Load(Lexicon.Locate(Environment.CurrentDirectory, config["Regulations:LexiconDirectory"]));
         var folder = Path.Combine(data.Directory, RegulationIndex.FolderName);
