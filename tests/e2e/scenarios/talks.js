@@ -13,6 +13,19 @@ const TITLE = '第四季度廉政谈话（端到端）';
 const LEADER_EMAIL = 'wangqiang@demo.gov.cn';
 const state = {};
 
+/** An Action.Execute invoke from `client`'s personal chat that no card of theirs carries, posted straight to the bot. */
+function forgeExecute(stack, client, verb, data) {
+  return stack.post({
+    type: 'invoke', name: 'adaptiveCard/action', id: `forged-${Date.now()}-${Math.random()}`, channelId: 'msteams',
+    serviceUrl: client.connector.url + '/_connector', timestamp: new Date().toISOString(),
+    from: { id: client.me, name: client.user.name, aadObjectId: client.user.aadObjectId },
+    recipient: { id: BOT.id, name: BOT.name },
+    conversation: { id: client.conversationId, conversationType: 'personal', tenantId: stack.tenantId },
+    channelData: { tenant: { id: stack.tenantId } },
+    value: { action: { type: 'Action.Execute', verb, data: { verb, ...data } } },
+  });
+}
+
 /** Values of every choice of the Input.ChoiceSet `id` on `card`, joined as a multi-select value. */
 function allChoices(card, id) {
   let found = null;
@@ -35,13 +48,18 @@ module.exports = {
     assert.doesNotMatch(textOf(who), /尚未关联/, '王强 is linked to the directory');
   },
 
-  'member 陈晨 sending "发起约谈" is refused (no form)': async (stack) => {
+  'member 陈晨 sending "发起约谈" is refused (no form; a forged 发起 action is refused too)': async (stack) => {
     const member = stack.user('member');
     const after = member.mark();
     const answer = await member.ask('发起约谈', { match: /只有管理员可以发起约谈任务/ });
     assert.equal(cardOf(answer), null, 'the refusal must not carry the launch form');
     await sleep(1500);
     assert.ok(!member.botMessages(after).some((m) => /发起约谈任务/.test(textOf(m)) && cardOf(m)), 'a member got the launch form');
+    // The form's own action, forged from the member's chat, is refused too.
+    const forged = await forgeExecute(stack, member, 'campaign.create', {
+      title: '越权任务', kind: '廉政谈话', deadline: '2026-12-31', scope: 'all', topics: '0', cascadeDepth: '0' });
+    assert.equal(forged.status, 200);
+    assert.match(JSON.stringify(forged.body), /只有管理员可以发起约谈任务/, `forged invoke answer: ${JSON.stringify(forged.body)}`);
   },
 
   'admin "发起约谈" → form → Action.Execute 发起 (scope: 王强) → the launch card replaces the form (PUT)': async (stack) => {
@@ -58,7 +76,7 @@ module.exports = {
     assert.match(launched, new RegExp(`已发起：${TITLE}`));
     assert.match(launched, /1 项（0 人暂无法送达）/, 'one assignment, and 王强 is reachable (he installed the app)');
     state.campaignId = response.value.body.flatMap((b) => b.facts || []).find((f) => f.title === '任务编号')?.value;
-    assert.ok(state.campaignId, 'the launch card shows the campaign number');
+    assert.equal(state.campaignId, '1', 'the first campaign of this run (the forged launch created nothing)');
     const put = await admin.connector.waitFor((c) => c.method === 'PUT' && c.url.endsWith(`/activities/${form.messageId}`), 'PUT of the form', 10000, from);
     assert.equal(put.status, 200);
   },
@@ -136,15 +154,7 @@ module.exports = {
     assert.doesNotMatch(textOf(answer), /1\/1/);
     // A forged Action.Execute for 王强's assignment from 陈晨's chat (no client would produce it: posted directly).
     assert.ok(state.assignmentId, 'the assignment id from the reminder card');
-    const forged = await stack.post({
-      type: 'invoke', name: 'adaptiveCard/action', id: `forged-${Date.now()}`, channelId: 'msteams',
-      serviceUrl: member.connector.url + '/_connector', timestamp: new Date().toISOString(),
-      from: { id: member.me, name: member.user.name, aadObjectId: member.user.aadObjectId },
-      recipient: { id: BOT.id, name: BOT.name },
-      conversation: { id: member.conversationId, conversationType: 'personal', tenantId: stack.tenantId },
-      channelData: { tenant: { id: stack.tenantId } },
-      value: { action: { type: 'Action.Execute', verb: 'report.open', data: { verb: 'report.open', assignmentId: String(state.assignmentId) } } },
-    });
+    const forged = await forgeExecute(stack, member, 'report.open', { assignmentId: String(state.assignmentId) });
     assert.equal(forged.status, 200);
     const body = JSON.stringify(forged.body);
     assert.match(body, /这不是您的约谈任务/, `forged invoke answer: ${body}`);
