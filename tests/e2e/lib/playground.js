@@ -273,6 +273,27 @@ class PlaygroundClient {
   }
 
   /**
+   * Clicks Action.Execute `title` and asserts the card-replacing answer: HTTP 200, an Adaptive Card invoke response
+   * whose JSON matches `match`, the bot's PUT of `msg` through the connector (status 200) and the Playground's update
+   * of the message. Returns { card, put, updated }: the response card, the captured PUT, the updated message.
+   */
+  async executeReplacing(msg, title, inputs = {}, { match = /./, timeoutMs = 10000 } = {}) {
+    const from = this.connector.calls.length;
+    const after = this.mark();
+    const { response, status } = await this.execute(msg, title, inputs);
+    const fail = (what) => { throw new Error(`Execute "${title}": ${what}; invoke response ${JSON.stringify(response)}`); };
+    if (status !== 200) fail(`bot HTTP status ${status}`);
+    if (!response || response.type !== CARD) fail('not an Adaptive Card');
+    const json = JSON.stringify(response.value);
+    if (!match.test(json)) fail(`card does not match ${match}`);
+    const put = await this.connector.waitFor((c) => c.method === 'PUT' && c.url.endsWith(`/activities/${msg.messageId}`) && match.test(JSON.stringify(c.reqBody)),
+      `PUT of message ${msg.messageId} matching ${match}`, timeoutMs, from);
+    if (put.status !== 200) throw new Error(`PUT of message ${msg.messageId}: connector status ${put.status}`);
+    const updated = await this.waitForUpdate(msg.messageId, { after, match, timeoutMs });
+    return { card: response.value, put, updated };
+  }
+
+  /**
    * Clicks Action.Submit `title` ({ fallback: true }: the Action.Submit fallback of Action.Execute `title`). msteams imBack/messageBack data is sent as the user's text, as Teams does;
    * otherwise the data merged with the inputs goes as a message with `value`.
    */
