@@ -10,6 +10,7 @@ command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 command -v zip >/dev/null 2>&1 || need_apt+=(zip)
 fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need_apt+=(fonts-noto-cjk)
 [ -x /usr/lib/postgresql/15/bin/postgres ] || need_apt+=(postgresql)
+command -v faketime >/dev/null 2>&1 || need_apt+=(faketime)   # tests/e2e runs the bot on a fixed workday clock
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "== installing Debian packages: ${need_apt[*]}" >&2
   (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}") >&2 || { echo "apt-get install failed" >&2; exit 1; }

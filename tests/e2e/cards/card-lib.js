@@ -96,8 +96,10 @@ function validateCard(json, opts = {}) {
     for (const p of REQUIRED[type] || []) if (src[p] === undefined || src[p] === null || src[p] === '' || (Array.isArray(src[p]) && !src[p].length && p !== 'items')) lint.push(['e', `${type}${src.id ? '#' + src.id : ''}: required property "${p}" is missing/empty`]);
     for (const p of REQUIRED_WARN[type] || []) if (!src[p]) lint.push(['w', `${type}${src.id ? '#' + src.id : ''}: property "${p}" is required by the schema`]);
     if (type === 'FactSet') (src.facts || []).forEach((f, i) => { if (f.title === undefined || f.value === undefined) lint.push(['e', `FactSet.facts[${i}]: "title" and "value" are required`]); });
-    if (type === 'Input.Date') for (const p of ['value', 'min', 'max']) if (src[p] !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(src[p]) && !/\$\{/.test(src[p])) lint.push(['e', `Input.Date#${src.id}: "${p}" must be YYYY-MM-DD, got ${JSON.stringify(src[p])}`]);
-    if (type === 'Input.Time') for (const p of ['value', 'min', 'max']) if (src[p] !== undefined && !/^\d{2}:\d{2}$/.test(src[p])) lint.push(['e', `Input.Time#${src.id}: "${p}" must be HH:MM, got ${JSON.stringify(src[p])}`]);
+    // "" is "no initial value" (the schema has no pattern, and the official renderers skip empty values); a form
+    // template renders it for an empty field. Anything else must be a real date/time.
+    if (type === 'Input.Date') for (const p of ['value', 'min', 'max']) if (src[p] !== undefined && src[p] !== '' && !/^\d{4}-\d{2}-\d{2}$/.test(src[p]) && !/\$\{/.test(src[p])) lint.push(['e', `Input.Date#${src.id}: "${p}" must be YYYY-MM-DD, got ${JSON.stringify(src[p])}`]);
+    if (type === 'Input.Time') for (const p of ['value', 'min', 'max']) if (src[p] !== undefined && src[p] !== '' && !/^\d{2}:\d{2}$/.test(src[p])) lint.push(['e', `Input.Time#${src.id}: "${p}" must be HH:MM, got ${JSON.stringify(src[p])}`]);
     if (type === 'Input.ChoiceSet' && src.value !== undefined && !/\$\{/.test(src.value) && Array.isArray(src.choices)) {
       const vals = new Set(src.choices.map(c => c.value));
       for (const v of String(src.value).split(',')) if (v && !vals.has(v)) lint.push(['w', `Input.ChoiceSet#${src.id}: value "${v}" is not one of the choices`]);

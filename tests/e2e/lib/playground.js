@@ -239,6 +239,16 @@ class PlaygroundClient {
     return this.waitForBotMessage({ after, match, card, timeoutMs, what: `the bot's answer to "${text}"` });
   }
 
+  /** install() and wait until the bot answered both installation activities with 200; returns the mark before it. */
+  async installAndSettle(conversationId) {
+    const after = this.mark();
+    await this.install(conversationId);
+    for (const name of ['installationUpdate', 'conversationUpdate'])
+      await this.waitForEvent((e) => e.kind === 'log' && e.log.activityName === name && e.log.response?.statusCode === 200,
+        `the bot's 200 to ${name}`, { after, timeoutMs: 20000 });
+    return after;
+  }
+
   findAction(msg, title, type) {
     const card = cardOf(msg);
     if (!card) throw new Error(`message ${msg.messageId} has no Adaptive Card`);
@@ -260,6 +270,27 @@ class PlaygroundClient {
     const response = await this._post('/_conversation/v1/invoke', { name: 'adaptiveCard/action', value: { action }, from: { id: this.me }, conversation: { id: msg.conversationId || this.conversationId }, replyToId: msg.messageId });
     const log = await this.waitForEvent((e) => e.kind === 'log' && e.log.activityName === 'invoke' && e.log.response, 'the log entry of the invoke', { after, timeoutMs: 5000 }).catch(() => null);
     return { response, status: log ? log.log.response.statusCode : null, log: log && log.log };
+  }
+
+  /**
+   * Clicks Action.Execute `title` and asserts the card-replacing answer: HTTP 200, an Adaptive Card invoke response
+   * whose JSON matches `match`, the bot's PUT of `msg` through the connector (status 200) and the Playground's update
+   * of the message. Returns { card, put, updated }: the response card, the captured PUT, the updated message.
+   */
+  async executeReplacing(msg, title, inputs = {}, { match = /./, timeoutMs = 10000 } = {}) {
+    const from = this.connector.calls.length;
+    const after = this.mark();
+    const { response, status } = await this.execute(msg, title, inputs);
+    const fail = (what) => { throw new Error(`Execute "${title}": ${what}; invoke response ${JSON.stringify(response)}`); };
+    if (status !== 200) fail(`bot HTTP status ${status}`);
+    if (!response || response.type !== CARD) fail('not an Adaptive Card');
+    const json = JSON.stringify(response.value);
+    if (!match.test(json)) fail(`card does not match ${match}`);
+    const put = await this.connector.waitFor((c) => c.method === 'PUT' && c.url.endsWith(`/activities/${msg.messageId}`) && match.test(JSON.stringify(c.reqBody)),
+      `PUT of message ${msg.messageId} matching ${match}`, timeoutMs, from);
+    if (put.status !== 200) throw new Error(`PUT of message ${msg.messageId}: connector status ${put.status}`);
+    const updated = await this.waitForUpdate(msg.messageId, { after, match, timeoutMs });
+    return { card: response.value, put, updated };
   }
 
   /**

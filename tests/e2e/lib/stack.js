@@ -1,4 +1,5 @@
 // The whole end-to-end stack: the real bot, and per demo user a capture proxy + an Agents Playground + a driver.
+const crypto = require('crypto');
 const fs = require('fs');
 const path = require('path');
 const { RUN_DIR, PID_DIR } = require('./util');
@@ -18,7 +19,8 @@ const PROXY_PORT = Number(process.env.E2E_PROXY_PORT || 56160);
 async function startStack({ users = USER_KEYS, botEnv = {} } = {}) {
   fs.rmSync(RUN_DIR, { recursive: true, force: true });
   fs.mkdirSync(PID_DIR, { recursive: true });
-  const stack = { bot: null, users: {}, stopped: false };
+  // A fresh admin REST key per run (/api/admin is off without any key).
+  const stack = { bot: null, users: {}, stopped: false, adminKey: crypto.randomBytes(24).toString('hex') };
   stack.stop = async () => {
     if (stack.stopped) return stack.bot ? stack.bot.log() : '';
     stack.stopped = true;
@@ -33,7 +35,7 @@ async function startStack({ users = USER_KEYS, botEnv = {} } = {}) {
   };
   try {
     // Bot and playgrounds start concurrently (the Playground contacts the bot only when a client connects).
-    const botStarting = startBot({ port: BOT_PORT, env: { 'Bot__Admins__0': USERS.admin.aadObjectId, ...botEnv } })
+    const botStarting = startBot({ port: BOT_PORT, env: { 'Bot__Admins__0': USERS.admin.aadObjectId, 'AdminApi__Keys__e2e': stack.adminKey, ...botEnv } })
       .then((bot) => { stack.bot = bot; return bot; });
     const playgroundsStarting = users.map(async (key) => {
       const i = USER_KEYS.indexOf(key);

@@ -10,25 +10,15 @@ const { withPage, openPlayground, typeMessage, screenshot } = require('../lib/ui
 const TOPICS = ['任务', '填报', '进度', '问答', '通知'];
 const state = {};   // shared between the checks below, in order
 
-/** Waits until the Playground logged the bot's 200 for both activities of one installation. */
-async function installAndSettle(client) {
-  const after = client.mark();
-  await client.install();
-  for (const name of ['installationUpdate', 'conversationUpdate'])
-    await client.waitForEvent((e) => e.kind === 'log' && e.log.activityName === name && e.log.response?.statusCode === 200,
-      `the bot's 200 to ${name}`, { after, timeoutMs: 20000 });
-  return after;
-}
-
 module.exports = {
   'installation → exactly one welcome card (installationUpdate + conversationUpdate, and again on re-open)': async (stack) => {
     const member = stack.user('member');
     const start = member.mark();
-    await installAndSettle(member);
+    await member.installAndSettle();
     state.welcome = await member.waitForBotMessage({ after: start, card: true, match: /欢迎使用/, timeoutMs: 30000 });
     assert.match(textOf(state.welcome), /我协助落实党风廉政建设主体责任/);
     await sleep(2000);                       // a second (wrong) welcome would arrive within this window
-    await installAndSettle(member);          // what the Playground UI does on every page load
+    await member.installAndSettle();          // what the Playground UI does on every page load
     await sleep(2000);
     const welcomes = member.botMessages(start).filter((m) => /欢迎使用/.test(textOf(m)));
     assert.equal(welcomes.length, 1, `welcome cards in the chat: ${welcomes.length}`);
