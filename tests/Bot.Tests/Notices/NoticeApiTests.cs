@@ -159,7 +159,9 @@ public sealed class NoticeApiTests
         Assert.Equal(postsAfterOneSecond, app.Connector.Posts.Count(c => Text(c.Body).Contains("将被取消")));
         var status = await StatusAsync(admin, id);
         Assert.Equal("cancelled", status["status"]!.GetValue<string>());
-        Assert.True(Int(status, "pending") > 20, status.ToJsonString());
+        // How many went out before the cancel depends on machine load; that some never went out is what matters.
+        Assert.True(Int(status, "pending") > 0, status.ToJsonString());
+        Assert.Equal(Int(status, "total"), Int(status, "sent") + Int(status, "pending"));
     }
 
     [Fact]
