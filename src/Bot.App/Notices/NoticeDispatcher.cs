@@ -142,6 +142,9 @@ public sealed partial class NoticeDispatcher(IServiceScopeFactory scopes, Connec
         var keys = Scopes(row);
         while (true)
         {
+            // A send waiting for its rate token must not outlive a cancel: hand the row back as still pending.
+            if (cancelled.ContainsKey(row.NoticeId))
+                return TimeSpan.Zero;
             if (limiter.TryAcquire(keys) is not { } wait)
                 return null;
             if (wait > TimeSpan.FromSeconds(1.5))

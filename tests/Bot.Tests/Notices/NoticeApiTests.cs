@@ -142,7 +142,7 @@ public sealed class NoticeApiTests
     [Fact]
     public async Task CancelStopsSendingWithinASecond()
     {
-        var config = new Dictionary<string, string?>(AdminAlex) { ["Notices:TenantLimits:0:Count"] = "5" };
+        var config = new Dictionary<string, string?>(AdminAlex) { ["Notices:TenantLimits:0:Count"] = "5", ["Notices:TenantLimits:0:Seconds"] = "1" };
         using var app = new BotApp(config: config);
         for (var i = 1; i <= 40; i++)
             await app.SendAsync(User(i).Install());
