@@ -137,13 +137,14 @@ public sealed partial class NoticeDispatcher(IServiceScopeFactory scopes, Connec
     }
 
     /// <summary>Waits for the rate limiter; a wait longer than a tenant window means a busy conversation, so the row is deferred instead.</summary>
-    private async Task<TimeSpan?> AcquireAsync(NoticeDelivery row, CancellationToken ct)
+    private async Task<TimeSpan?> AcquireAsync(NoticeDelivery row, CancellationToken ct, bool yieldToCancel = false)
     {
         var keys = Scopes(row);
         while (true)
         {
-            // A send waiting for its rate token must not outlive a cancel: hand the row back as still pending.
-            if (cancelled.ContainsKey(row.NoticeId))
+            // A first send waiting for its rate token must not outlive a cancel: hand the row back as still pending.
+            // (Updates of a withdrawn notice must still go out, so they don't yield.)
+            if (yieldToCancel && cancelled.ContainsKey(row.NoticeId))
                 return TimeSpan.Zero;
             if (limiter.TryAcquire(keys) is not { } wait)
                 return null;
@@ -195,7 +196,7 @@ public sealed partial class NoticeDispatcher(IServiceScopeFactory scopes, Connec
         if (cancelled.ContainsKey(row.NoticeId) || !await MarkInDoubtAsync(row.Id, ct))
             return;
         // The rate token is taken right before the HTTP call, so database latency cannot bunch sends at Teams.
-        if (await AcquireAsync(row, ct) is { } later)
+        if (await AcquireAsync(row, ct, yieldToCancel: true) is { } later)
         {
             await DeferAsync(row.Id, later, ct);
             return;
