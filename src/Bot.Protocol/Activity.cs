@@ -47,6 +47,9 @@ public sealed class Activity
     public bool IsGroup =>
         Conversation is { } c && (c.IsGroup == true || c.ConversationType is "groupChat" or "channel");
 
+    /// <summary>A shallow copy, for senders that change an outgoing activity without touching the caller's.</summary>
+    public Activity Clone() => (Activity)MemberwiseClone();
+
     public static Activity Message(string text) => new() { Type = ActivityTypes.Message, Text = text };
 
     public static Activity FromCard(JsonObject card, string? summary = null) => new()

@@ -23,6 +23,14 @@ public sealed partial class ConnectorClient(HttpClient http, IBotTokenProvider t
 
     public async Task UpdateAsync(ConversationAddress to, string activityId, Activity activity, CancellationToken ct)
     {
+        if (!ChannelCapabilities.For(to.ChannelId).MessageUpdates)
+        {
+            // Direct Line has no update: the new state goes out as a new message rather than a PUT that must fail.
+            LogUpdateAsNewMessage(logger, to.ChannelId, activityId);
+            await SendToConversationAsync(to, activity, Retry, ct);
+            return;
+        }
+        activity = Outgoing(to, activity);
         activity.Id = activityId;
         activity.Conversation ??= new ConversationAccount { Id = to.ConversationId };
         await CallAsync<ResourceResponse>(HttpMethod.Put, Url(to.ServiceUrl, "v3/conversations", to.ConversationId, "activities", activityId), activity, Retry, ct);
@@ -34,12 +42,20 @@ public sealed partial class ConnectorClient(HttpClient http, IBotTokenProvider t
     /// <summary>POST v3/conversations/{id}/activities. Returns the new message id.</summary>
     public async Task<string?> SendToConversationAsync(ConversationAddress to, Activity activity, RetryPolicy retry, CancellationToken ct)
     {
+        activity = Outgoing(to, activity);
         activity.Conversation ??= new ConversationAccount { Id = to.ConversationId };
         var url = activity.ReplyToId is { } replyTo
             ? Url(to.ServiceUrl, "v3/conversations", to.ConversationId, "activities", replyTo)
             : Url(to.ServiceUrl, "v3/conversations", to.ConversationId, "activities");
         return (await CallAsync<ResourceResponse>(HttpMethod.Post, url, activity, retry, ct))?.Id;
     }
+
+    /// <summary>
+    /// The one place every outgoing message and update passes: cards are adapted to what the conversation's
+    /// channel can render (see <see cref="ChannelCapabilities"/>).
+    /// </summary>
+    private static Activity Outgoing(ConversationAddress to, Activity activity) =>
+        ChannelCapabilities.For(to.ChannelId).Adapt(activity);
 
     /// <summary>POST v3/conversations: opens (or finds) the 1:1 chat with a user for proactive messages.</summary>
     public async Task<ConversationResourceResponse?> CreateConversationAsync(string serviceUrl, string botId, string userId,
@@ -156,6 +172,9 @@ public sealed partial class ConnectorClient(HttpClient http, IBotTokenProvider t
             return null;
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Channel {ChannelId} cannot update messages: activity {ActivityId} is superseded by a new message")]
+    private static partial void LogUpdateAsNewMessage(ILogger logger, string channelId, string activityId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Connector {Method} failed with {Status} {Code} (attempt {Attempt}); retry in {DelayMs} ms")]
     private static partial void LogFailure(ILogger logger, string method, int status, string? code, int attempt, double? delayMs);

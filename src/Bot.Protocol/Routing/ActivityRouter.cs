@@ -154,8 +154,9 @@ public sealed partial class ActivityRouter(ILogger<ActivityRouter> logger)
         if (result.Card is { } card)
         {
             // The invoke response replaces the card for the clicking user; the PUT keeps the stored
-            // message in step so other devices and later refreshes see the same card.
-            if (turn.Activity.ReplyToId is { } id)
+            // message in step so other devices and later refreshes see the same card. Where messages cannot
+            // be updated the invoke response is all there is (a new message would show the card twice).
+            if (turn.Activity.ReplyToId is { } id && turn.Capabilities.MessageUpdates)
                 await turn.UpdateCardAsync(id, card.DeepClone().AsObject(), ct);
             return InvokeResponse.Card(card);
         }
@@ -172,10 +173,8 @@ public sealed partial class ActivityRouter(ILogger<ActivityRouter> logger)
             return;
         }
         var result = await handler(turn, new CardAction(verb, value, turn.Activity.ReplyToId), ct);
-        if (result.Card is { } card && turn.Activity.ReplyToId is { } id)
-            await turn.UpdateCardAsync(id, card, ct);
-        else if (result.Card is { } newCard)
-            await turn.SendCardAsync(newCard, ct);
+        if (result.Card is { } card)
+            await turn.ReplaceCardAsync(turn.Activity.ReplyToId, card, ct);
         if (result.Message is { Length: > 0 } message)
             await turn.SendTextAsync(message, ct);
     }

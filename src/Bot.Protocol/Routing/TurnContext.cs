@@ -10,6 +10,7 @@ public sealed partial class TurnContext(Activity activity, IActivitySender sende
     public IServiceProvider Services { get; } = services;
     public IActivitySender Sender { get; } = sender;
     public ConversationAddress? Address { get; } = ConversationAddress.FromActivity(activity);
+    public ChannelCapabilities Capabilities { get; } = ChannelCapabilities.For(activity.ChannelId);
 
     /// <summary>
     /// Text with the bot's own <c>&lt;at&gt;…&lt;/at&gt;</c> mention removed, other mentions reduced to the
@@ -30,6 +31,15 @@ public sealed partial class TurnContext(Activity activity, IActivitySender sende
 
     public Task UpdateCardAsync(string activityId, JsonObject card, CancellationToken ct) =>
         Address is { } to ? Sender.UpdateAsync(to, activityId, Activity.FromCard(card), ct) : Task.CompletedTask;
+
+    /// <summary>
+    /// Shows <paramref name="card"/> in place of the message <paramref name="cardActivityId"/> where the channel
+    /// can update messages, otherwise (Direct Line, or no id known) as a new message.
+    /// </summary>
+    public Task ReplaceCardAsync(string? cardActivityId, JsonObject card, CancellationToken ct) =>
+        cardActivityId is { } id && Capabilities.MessageUpdates
+            ? UpdateCardAsync(id, card, ct)
+            : SendCardAsync(card, ct);
 
     public bool MentionsBot()
     {
