@@ -27,6 +27,10 @@ function checkSentCards(stack) {
       if (l.activityName === 'invoke' && l.response && l.response.body && l.response.body.type === 'application/vnd.microsoft.card.adaptive')
         check(l.response.body.value, `invoke response (${u.user.id})`);
   }
+  // Cards the bot posted to Web Chat's offline Direct Line (scenarios/webchat.js sets stack.webchat).
+  for (const c of (stack.webchat && stack.webchat.calls) || [])
+    for (const a of (c.body && c.body.attachments) || [])
+      if (a.contentType === 'application/vnd.microsoft.card.adaptive') check(a.content, `Direct Line ${c.method} ${c.url}`);
   if (count === 0) failures.push('the bot sent no card at all');
   return { failures, count };
 }

@@ -6,8 +6,11 @@ const { OUT_DIR } = require('./util');
 
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 
-/** Runs fn(page) in a fresh headless Chromium that may only talk to loopback; always closes the browser. */
-async function withPage(fn) {
+/**
+ * A fresh headless Chromium that may only talk to loopback → { page, close() }. close() must always be called
+ * (withPage does it for you; a scenario spanning several checks calls it in its last check).
+ */
+async function launchBrowser() {
   const { chromium } = require('playwright-core');
   if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found (tests/run.sh installs Debian's chromium)`);
   const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-chromium-'));
@@ -16,19 +19,31 @@ async function withPage(fn) {
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
+  const close = async () => {
+    await ctx.close();
+    fs.rmSync(userDataDir, { recursive: true, force: true });
+  };
   try {
     const page = ctx.pages()[0] || await ctx.newPage();
     // Strictly loopback: the UI tries to load fonts from a CDN; abort every non-loopback request.
     await page.route(/^https?:\/\/(?!127\.0\.0\.1|localhost)/, (r) => r.abort());
-    try {
-      return await fn(page);
-    } catch (e) {
-      await screenshot(page, 'FAIL-ui').catch(() => {});
-      throw e;
-    }
+    return { page, close };
+  } catch (e) {
+    await close();
+    throw e;
+  }
+}
+
+/** Runs fn(page) in a fresh headless Chromium that may only talk to loopback; always closes the browser. */
+async function withPage(fn) {
+  const { page, close } = await launchBrowser();
+  try {
+    return await fn(page);
+  } catch (e) {
+    await screenshot(page, 'FAIL-ui').catch(() => {});
+    throw e;
   } finally {
-    await ctx.close();
-    fs.rmSync(userDataDir, { recursive: true, force: true });
+    await close();
   }
 }
 
@@ -56,4 +71,4 @@ async function screenshot(page, name) {
   return file;
 }
 
-module.exports = { withPage, openPlayground, typeMessage, screenshot, CHROMIUM };
+module.exports = { launchBrowser, withPage, openPlayground, typeMessage, screenshot, CHROMIUM };
