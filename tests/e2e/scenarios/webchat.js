@@ -121,6 +121,7 @@ module.exports = {
     const label = button.title.match(/第[一二三四五六七八九十百零〇]+条(之[一二三四五六七八九十]+)?/)?.[0];
     assert.ok(label, `button title names an article: ${button.title}`);
     const before = cardsSent().length;
+    const renderedBefore = await page.locator('.ac-adaptiveCard').count();
     await state.answer.getByRole('button', { name: button.title }).click();
     const end = Date.now() + 30000;
     while (cardsSent().length <= before) {
@@ -130,11 +131,14 @@ module.exports = {
     const sent = cardsSent()[before];
     assert.equal(sent.call.method, 'POST');
     assert.equal(sent.card.body[0].text, `${SAMPLE_TITLE}${label}`);
-    const article = page.locator('.ac-adaptiveCard', { hasText: `${SAMPLE_TITLE}${label}` }).last();
+    // A new card below the answer (the answer's own button names the article too, so locate by position).
+    const article = page.locator('.ac-adaptiveCard').nth(renderedBefore);
     await article.waitFor({ timeout: 20000 });
     await article.scrollIntoViewIfNeeded();
+    const shown = await article.innerText();
+    assert.ok(shown.startsWith(`${SAMPLE_TITLE}${label}`), `new card heading: ${shown.slice(0, 40)}`);
     const text = longestVisibleText(sent.card);
-    assert.ok((await article.innerText()).includes(text.slice(0, 20)), `Web Chat shows the article text "${text.slice(0, 20)}…"`);
+    assert.ok(shown.includes(text.slice(0, 20)), `Web Chat shows the article text "${text.slice(0, 20)}…"`);
     // The answer card is still there: on Direct Line the result is a new message, not an update.
     assert.ok(await page.locator('.ac-adaptiveCard', { hasText: `${SAMPLE_TITLE}第十一条` }).count() >= 1);
     await screenshot(page, 'webchat-article');
