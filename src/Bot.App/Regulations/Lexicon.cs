@@ -32,11 +32,11 @@ public sealed record Lexicon(
     }
 
     /// <summary>
-    /// The colloquial entries that occur in <paramref name="question"/>. With <paramref name="longestOnly"/> an entry
-    /// whose every occurrence lies inside the occurrence of a longer matching entry is left out (收红包 wins over 红包,
-    /// 未成年 over 成年), so overlapping entries do not add their formal words twice.
+    /// The colloquial entries that occur in <paramref name="question"/>. An entry whose every occurrence lies inside
+    /// the occurrence of a longer matching entry is left out (收红包 wins over 红包, 未成年 over 成年): the longer
+    /// phrase says what is meant, and overlapping entries would otherwise add their formal words twice.
     /// </summary>
-    public IReadOnlyList<(string Colloquial, string[] Formal)> Matches(string question, bool longestOnly = true)
+    public IReadOnlyList<(string Colloquial, string[] Formal)> Matches(string question)
     {
         var found = new List<(int Start, int End, int Entry)>();
         for (var i = 0; i < Colloquial.Count; i++)
@@ -46,7 +46,7 @@ public sealed record Lexicon(
                 found.Add((at, at + word.Length, i));
         }
         return found
-            .Where(m => !longestOnly || !found.Any(o => o.End - o.Start > m.End - m.Start && o.Start <= m.Start && o.End >= m.End))
+            .Where(m => !found.Any(o => o.End - o.Start > m.End - m.Start && o.Start <= m.Start && o.End >= m.End))
             .Select(m => m.Entry).Distinct().Order()
             .Select(i => Colloquial[i]).ToList();
     }

@@ -27,10 +27,7 @@ public sealed record SearchWeights(
     float Rule = 0.85f,
     float DocumentContext = 0.3f,
     float Superseded = 0f,
-    float Coordination = 0.5f,
-    bool LongestColloquial = true,
-    bool ExpansionCovers = true,
-    float ColloquialOriginal = 1f)
+    float Coordination = 0.5f)
 {
     /// <summary>
     /// The rank of a text in the legal hierarchy, read from how its title ends (宪法/法典 › 法 › 条例/准则 ›
@@ -112,15 +109,7 @@ public sealed partial class RegulationSearch(Lexicon lexicon, SearchWeights? wei
         AddTerms(RegulationIndex.Words, text, w.Words);
         AddTerms(RegulationIndex.Bigrams, StripFiller(text), w.Bigrams);
         AddTerms(RegulationIndex.Context, text, w.Context);
-        var colloquial = lexicon.Matches(q, w.LongestColloquial);
-        if (w.ColloquialOriginal != 1f)
-        {
-            foreach (var (word, _) in colloquial.Where(c => !c.Formal.Contains(c.Colloquial)))
-                foreach (var field in (string[])[RegulationIndex.Words, RegulationIndex.Bigrams])
-                    foreach (var t in Tokens(field, word))
-                        if (terms.TryGetValue((field, t), out var had))
-                            terms[(field, t)] = had * w.ColloquialOriginal;
-        }
+        var colloquial = lexicon.Matches(q);
         var expansion = string.Join(' ', colloquial.SelectMany(c => c.Formal));
         if (expansion.Length > 0)
         {
@@ -138,7 +127,7 @@ public sealed partial class RegulationSearch(Lexicon lexicon, SearchWeights? wei
         // counts as found when one of its formal equivalents is in the article.
         var words = Tokens(RegulationIndex.Words, text).Where(t => !lexicon.Filler.Contains(t) && !t.All(char.IsAsciiDigit)).Distinct()
             .Select(t => (Term: t, Weight: Idf(reader.DocFreq(new Term(RegulationIndex.Words, t)), reader.MaxDoc),
-                Alternatives: w.ExpansionCovers ? colloquial.Where(c => c.Colloquial.Contains(t, StringComparison.Ordinal)).SelectMany(c => c.Formal).ToList() : []))
+                Alternatives: colloquial.Where(c => c.Colloquial.Contains(t, StringComparison.Ordinal)).SelectMany(c => c.Formal).ToList()))
             .ToList();
         var namedTitles = named.Select(n => n.Title).ToHashSet();
         var total = words.Sum(x => x.Weight) + (namedTitles.Count > 0 ? 1f : 0f);
