@@ -31,6 +31,26 @@ public sealed record Lexicon(
             Rows("filler.txt").SelectMany(r => r).SelectMany(r => r.Split(' ', StringSplitOptions.RemoveEmptyEntries)).ToHashSet());
     }
 
+    /// <summary>
+    /// The colloquial entries that occur in <paramref name="question"/>. An entry whose every occurrence lies inside
+    /// the occurrence of a longer matching entry is left out (收红包 wins over 红包, 未成年 over 成年): the longer
+    /// phrase says what is meant, and overlapping entries would otherwise add their formal words twice.
+    /// </summary>
+    public IReadOnlyList<(string Colloquial, string[] Formal)> Matches(string question)
+    {
+        var found = new List<(int Start, int End, int Entry)>();
+        for (var i = 0; i < Colloquial.Count; i++)
+        {
+            var word = Colloquial[i].Colloquial;
+            for (var at = question.IndexOf(word, StringComparison.Ordinal); at >= 0; at = question.IndexOf(word, at + 1, StringComparison.Ordinal))
+                found.Add((at, at + word.Length, i));
+        }
+        return found
+            .Where(m => !found.Any(o => o.End - o.Start > m.End - m.Start && o.Start <= m.Start && o.End >= m.End))
+            .Select(m => m.Entry).Distinct().Order()
+            .Select(i => Colloquial[i]).ToList();
+    }
+
     /// <summary>regulations/ beside the binary (published, CLI) or at the repository root (dotnet run, tests).</summary>
     public static string Locate(string contentRoot, string? configured) =>
         string.IsNullOrWhiteSpace(configured)

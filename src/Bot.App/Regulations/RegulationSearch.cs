@@ -109,7 +109,8 @@ public sealed partial class RegulationSearch(Lexicon lexicon, SearchWeights? wei
         AddTerms(RegulationIndex.Words, text, w.Words);
         AddTerms(RegulationIndex.Bigrams, StripFiller(text), w.Bigrams);
         AddTerms(RegulationIndex.Context, text, w.Context);
-        var expansion = string.Join(' ', lexicon.Colloquial.Where(c => q.Contains(c.Colloquial, StringComparison.Ordinal)).SelectMany(c => c.Formal));
+        var colloquial = lexicon.Matches(q);
+        var expansion = string.Join(' ', colloquial.SelectMany(c => c.Formal));
         if (expansion.Length > 0)
         {
             AddTerms(RegulationIndex.Words, expansion, w.Words * w.Expansion);
@@ -126,7 +127,7 @@ public sealed partial class RegulationSearch(Lexicon lexicon, SearchWeights? wei
         // counts as found when one of its formal equivalents is in the article.
         var words = Tokens(RegulationIndex.Words, text).Where(t => !lexicon.Filler.Contains(t) && !t.All(char.IsAsciiDigit)).Distinct()
             .Select(t => (Term: t, Weight: Idf(reader.DocFreq(new Term(RegulationIndex.Words, t)), reader.MaxDoc),
-                Alternatives: lexicon.Colloquial.Where(c => c.Colloquial.Contains(t, StringComparison.Ordinal) && q.Contains(c.Colloquial, StringComparison.Ordinal)).SelectMany(c => c.Formal).ToList()))
+                Alternatives: colloquial.Where(c => c.Colloquial.Contains(t, StringComparison.Ordinal)).SelectMany(c => c.Formal).ToList()))
             .ToList();
         var namedTitles = named.Select(n => n.Title).ToHashSet();
         var total = words.Sum(x => x.Weight) + (namedTitles.Count > 0 ? 1f : 0f);
