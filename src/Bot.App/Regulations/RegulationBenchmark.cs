@@ -227,6 +227,13 @@ public static partial class RegulationBenchmark
             ranker = RegulationRanker.Refine(ranker, all);
         Console.Out.WriteLine(FormattableString.Invariant($"chosen l2={best.L2} negatives={best.Negatives} refine={best.Refine}; weights: {ranker}"));
         using var trained = new RegulationSearch(lexicon with { Ranker = ranker });
+        if (Environment.GetEnvironmentVariable("REGS_DUMP") is { } dump)
+        {
+            File.WriteAllLines(dump, queries.Where(q => !q.HeldOut).Select(q => (q, hits: trained.Search(snapshot, q.Text, 100)))
+                .Select(x => (x.q, x.hits, rank: x.hits.ToList().FindIndex(h => x.q.Gold.Contains(Key(h.Article.Title, h.Article.Number, h.Article.Sub)))))
+                .Where(x => x.rank >= 5)
+                .Select(x => $"{x.q.Text}\n  gold@{x.rank}: {x.hits[x.rank].Article.Reference} {x.hits[x.rank].Article.FullPath} {RegulationCli.Preview(x.hits[x.rank].Article.Text, 90)}\n  top1: {x.hits[0].Article.Reference} {x.hits[0].Article.FullPath} {RegulationCli.Preview(x.hits[0].Article.Text, 90)}"));
+        }
         foreach (var (name, search) in new[] { ("hand-set", engine), ("ranker", trained) })
         {
             var run = Measure(name, queries, TimeSpan.Zero, q => search.Search(snapshot, q, 100)

@@ -33,7 +33,10 @@ public sealed class RegulationRanker(IReadOnlyList<float> weights)
 {
     public const string FileName = "ranker.json";
 
-    /// <summary>Candidates below this first-stage rank do not count for the document aggregates (the bot and the benchmark fetch different depths).</summary>
+    /// <summary>
+    /// Only the first candidates (first-stage order) are re-ranked, so the bot (5 answers) and the benchmark (100)
+    /// see the same features and the cost stays bounded; the rest keep their order below them.
+    /// </summary>
     public const int AggregateDepth = 100;
 
     public static readonly string[] FeatureNames =
@@ -59,6 +62,8 @@ public sealed class RegulationRanker(IReadOnlyList<float> weights)
         "expansion_only",  // coverage gained only through colloquial → formal expansion
         "title_in_question",   // share of the regulation title's bigrams that the question contains
         "heading_in_question", // share of the article's chapter/section heading bigrams that the question contains
+        "title_length",    // log(title length) / log(40): long titles are interpretations and notices on one matter
+        "doc_size",        // log(1 + articles in the document) / log(1001): comprehensive texts versus narrow ones
     ];
 
     public IReadOnlyList<float> Weights { get; } = weights.Count == FeatureNames.Length
@@ -95,6 +100,8 @@ public sealed class RegulationRanker(IReadOnlyList<float> weights)
     /// <summary>Feature rows for candidates in first-stage order.</summary>
     public static float[][] Features(RegulationSnapshot s, QuestionTerms q, IReadOnlyList<Candidate> candidates)
     {
+        if (candidates.Count > AggregateDepth)
+            candidates = candidates.Take(AggregateDepth).ToList();
         var rows = new float[candidates.Count][];
         if (candidates.Count == 0)
             return rows;
@@ -144,11 +151,12 @@ public sealed class RegulationRanker(IReadOnlyList<float> weights)
             var run = LongestRun(q.Text, a.Text);
             var prior = SearchWeights.Rank(a.Title);
             var doc = s.Document(a);
-            var position = doc is null || doc.Articles.Count <= 1 ? 0f : Math.Clamp(IndexIn(doc, a) / (float)(doc.Articles.Count - 1), 0f, 1f);
+            var index = doc is null ? 0 : IndexIn(doc, a);
+            var position = doc is null || doc.Articles.Count <= 1 ? 0f : Math.Clamp(index / (float)(doc.Articles.Count - 1), 0f, 1f);
             rows[i] =
             [
                 candidates[i].Lucene / maxLucene,
-                1f - MathF.Log(1 + Math.Min(i, AggregateDepth)) / MathF.Log(1 + AggregateDepth),
+                1f - MathF.Log(1 + i) / MathF.Log(1 + AggregateDepth),
                 candidates[i].HandSet / maxHand,
                 coverage[i],
                 literal[i],
@@ -161,18 +169,27 @@ public sealed class RegulationRanker(IReadOnlyList<float> weights)
                 prior == 0 ? 1f : 0f, prior == 1 ? 1f : 0f, prior == 2 ? 1f : 0f, prior == 3 ? 1f : 0f,
                 0f, 0f, 0f, // document aggregates, below
                 position,
-                doc is not null && IndexIn(doc, a) < 2 ? 1f : 0f,
+                doc is not null && index < 2 ? 1f : 0f,
                 named ? 1f : 0f,
                 Math.Max(0f, coverage[i] - literal[i]),
                 ShareIn(q.Full, TitleCore(a.Title)),
                 ShareIn(q.Full, Heading(a.Path)),
+                MathF.Log(Math.Max(1, TitleCore(a.Title).Length)) / MathF.Log(40),
+                doc is null ? 0f : MathF.Log(1 + doc.Articles.Count) / MathF.Log(1001),
             ];
         }
-        var depth = Math.Min(candidates.Count, AggregateDepth);
-        foreach (var group in Enumerable.Range(0, depth).GroupBy(i => candidates[i].Article.DocKey))
+        var docs = new Dictionary<string, List<int>>();
+        for (var i = 0; i < candidates.Count; i++)
+        {
+            var key = candidates[i].Article.DocKey;
+            if (!docs.TryGetValue(key, out var list))
+                docs[key] = list = [];
+            list.Add(i);
+        }
+        foreach (var group in docs.Values)
         {
             var top3 = group.Select(i => candidates[i].Lucene).OrderDescending().Take(3).Sum() / 3f / maxLucene;
-            var count = MathF.Log(1 + group.Count()) / MathF.Log(1 + AggregateDepth);
+            var count = MathF.Log(1 + group.Count) / MathF.Log(1 + AggregateDepth);
             float union = 0;
             for (var j = 0; j < q.Words.Count; j++)
             {
@@ -180,7 +197,7 @@ public sealed class RegulationRanker(IReadOnlyList<float> weights)
                     union += q.Words[j].Weight;
             }
             var docCoverage = q.WordTotal <= 0 ? 0 : union / q.WordTotal;
-            foreach (var i in Enumerable.Range(0, candidates.Count).Where(i => candidates[i].Article.DocKey == group.Key))
+            foreach (var i in group)
             {
                 rows[i][15] = top3;
                 rows[i][16] = count;
@@ -228,14 +245,21 @@ public sealed class RegulationRanker(IReadOnlyList<float> weights)
         return all == 0 ? 0f : found / (float)all;
     }
 
+    /// <summary>Articles are sorted by number and sub-number.</summary>
     private static int IndexIn(RegulationDocument doc, ArticleEntry a)
     {
-        var i = 0;
-        foreach (var x in doc.Articles)
+        int lo = 0, hi = doc.Articles.Count - 1;
+        while (lo <= hi)
         {
-            if (x.Number == a.Number && x.Sub == a.Sub)
-                return i;
-            i++;
+            var mid = (lo + hi) / 2;
+            var m = doc.Articles[mid];
+            var c = m.Number != a.Number ? m.Number.CompareTo(a.Number) : m.Sub.CompareTo(a.Sub);
+            if (c == 0)
+                return mid;
+            if (c < 0)
+                lo = mid + 1;
+            else
+                hi = mid - 1;
         }
         return 0;
     }

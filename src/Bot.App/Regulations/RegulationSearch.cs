@@ -88,11 +88,7 @@ public sealed partial class RegulationSearch(Lexicon lexicon, SearchWeights? wei
         if (Retrieve(s, question, Fetch(top)) is not { } r)
             return [];
         var hits = r.Leading.ToList();
-        var scores = lexicon.Ranker is { } ranker
-            ? RegulationRanker.Features(s, r.Terms, r.Candidates).Select(f => ranker.Score(f)).ToArray()
-            : r.Candidates.Select(c => c.HandSet).ToArray();
-        hits.AddRange(r.Candidates.Select((c, i) => new SearchHit(c.Article, scores[i]))
-            .OrderByDescending(h => h.Score)
+        hits.AddRange(Rank(s, r)
             .DistinctBy(h => (h.Article.Title, h.Article.Number, h.Article.Sub)) // one version of an article per page
             .Where(h => !hits.Any(x => x.Article.Title == h.Article.Title && x.Article.Number == h.Article.Number && x.Article.Sub == h.Article.Sub))
             .Take(top - hits.Count)
@@ -103,6 +99,17 @@ public sealed partial class RegulationSearch(Lexicon lexicon, SearchWeights? wei
         return hits;
     }
 
+    /// <summary>The hook between first stage and page: candidates in, ordered hits out (learned ranker, else the hand-set score).</summary>
+    private IEnumerable<SearchHit> Rank(RegulationSnapshot s, Retrieval r)
+    {
+        if (lexicon.Ranker is not { } ranker)
+            return r.Candidates.Select(c => new SearchHit(c.Article, c.HandSet)).OrderByDescending(h => h.Score);
+        var rows = RegulationRanker.Features(s, r.Terms, r.Candidates);
+        var reranked = rows.Select((f, i) => new SearchHit(r.Candidates[i].Article, ranker.Score(f))).OrderByDescending(h => h.Score).ToList();
+        var floor = reranked.Count > 0 ? reranked[^1].Score : 0f;
+        return reranked.Concat(r.Candidates.Skip(rows.Length).OrderByDescending(c => c.HandSet).Select((c, i) => new SearchHit(c.Article, floor - 1f - i * 1e-3f)));
+    }
+
     /// <summary>Superseded versions are filtered and the hierarchy prior applied after scoring; fetch enough to refill the page.</summary>
     internal static int Fetch(int top) => Math.Max(top * 3, top + 100);
 
@@ -111,7 +118,8 @@ public sealed partial class RegulationSearch(Lexicon lexicon, SearchWeights? wei
     {
         if (Retrieve(s, question, Fetch(top)) is not { } r)
             return ([], []);
-        return (r.Candidates, RegulationRanker.Features(s, r.Terms, r.Candidates));
+        var rows = RegulationRanker.Features(s, r.Terms, r.Candidates);
+        return (r.Candidates.Take(rows.Length).ToList(), rows);
     }
 
     private sealed record Retrieval(IReadOnlyList<SearchHit> Leading, IReadOnlyList<Candidate> Candidates, QuestionTerms Terms);
