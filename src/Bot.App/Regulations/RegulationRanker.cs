@@ -34,7 +34,7 @@ public sealed class RegulationRanker(IReadOnlyList<float> weights)
     public const string FileName = "ranker.json";
 
     /// <summary>
-    /// Only the first candidates (first-stage order) are re-ranked, so the bot (5 answers) and the benchmark (100)
+    /// Only the first candidates (hand-set order) are re-ranked, so the bot (5 answers) and the benchmark (100)
     /// see the same features and the cost stays bounded; the rest keep their order below them.
     /// </summary>
     public const int AggregateDepth = 100;
@@ -42,7 +42,7 @@ public sealed class RegulationRanker(IReadOnlyList<float> weights)
     public static readonly string[] FeatureNames =
     [
         "lucene",          // first-stage score / best first-stage score
-        "lucene_rank",     // 1 − log(1 + rank) / log(1 + 100)
+        "handset_rank",    // 1 − log(1 + rank in the hand-set order) / log(1 + 100)
         "handset",         // today's hand-set score / its best
         "coverage",        // idf-weighted share of question words in the article, path or title (formal equivalents count)
         "literal_coverage",// the same without formal equivalents
@@ -97,7 +97,7 @@ public sealed class RegulationRanker(IReadOnlyList<float> weights)
             .ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n";
     }
 
-    /// <summary>Feature rows for candidates in first-stage order.</summary>
+    /// <summary>Feature rows for the first <see cref="AggregateDepth"/> candidates, which come best hand-set score first.</summary>
     public static float[][] Features(RegulationSnapshot s, QuestionTerms q, IReadOnlyList<Candidate> candidates)
     {
         if (candidates.Count > AggregateDepth)

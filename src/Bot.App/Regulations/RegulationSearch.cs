@@ -103,17 +103,17 @@ public sealed partial class RegulationSearch(Lexicon lexicon, SearchWeights? wei
     private IEnumerable<SearchHit> Rank(RegulationSnapshot s, Retrieval r)
     {
         if (lexicon.Ranker is not { } ranker)
-            return r.Candidates.Select(c => new SearchHit(c.Article, c.HandSet)).OrderByDescending(h => h.Score);
+            return r.Candidates.Select(c => new SearchHit(c.Article, c.HandSet));
         var rows = RegulationRanker.Features(s, r.Terms, r.Candidates);
         var reranked = rows.Select((f, i) => new SearchHit(r.Candidates[i].Article, ranker.Score(f))).OrderByDescending(h => h.Score).ToList();
         var floor = reranked.Count > 0 ? reranked[^1].Score : 0f;
-        return reranked.Concat(r.Candidates.Skip(rows.Length).OrderByDescending(c => c.HandSet).Select((c, i) => new SearchHit(c.Article, floor - 1f - i * 1e-3f)));
+        return reranked.Concat(r.Candidates.Skip(rows.Length).Select((c, i) => new SearchHit(c.Article, floor - 1f - i * 1e-3f)));
     }
 
     /// <summary>Superseded versions are filtered and the hierarchy prior applied after scoring; fetch enough to refill the page.</summary>
     internal static int Fetch(int top) => Math.Max(top * 3, top + 100);
 
-    /// <summary>The first-stage candidates of a question and their re-ranker features (for training the ranker).</summary>
+    /// <summary>The first-stage candidates of a question (best hand-set score first) and their re-ranker features (for training the ranker).</summary>
     internal (IReadOnlyList<Candidate> Candidates, float[][] Rows) Candidates(RegulationSnapshot s, string question, int top)
     {
         if (Retrieve(s, question, Fetch(top)) is not { } r)
@@ -204,7 +204,7 @@ public sealed partial class RegulationSearch(Lexicon lexicon, SearchWeights? wei
                 .ToDictionary(g => g.Key, g => g.Select(h => h.HandSet).OrderDescending().Take(3).Sum() / 3f);
             ranked = ranked.Select(h => h with { HandSet = h.HandSet + w.DocumentContext * byDoc[h.Article.DocKey] }).ToList();
         }
-        return new Retrieval(leading, ranked, questionTerms);
+        return new Retrieval(leading, ranked.OrderByDescending(c => c.HandSet).ToList(), questionTerms);
     }
 
     /// <summary>The idf-weighted share of the question's words (and the regulation it names) found in the article, its path or title.</summary>
