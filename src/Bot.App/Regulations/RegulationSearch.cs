@@ -51,7 +51,7 @@ public sealed record SearchWeights(
             t = t[..close]; // "（2018年修正）", "（示例）"
         if (t.EndsWith("法典", StringComparison.Ordinal) || t.EndsWith("宪法", StringComparison.Ordinal) || t.EndsWith("党章", StringComparison.Ordinal))
             return 0;
-        if (t.EndsWith('法'))
+        if (t.EndsWith('法') && !t.EndsWith("办法", StringComparison.Ordinal)) // 办法 is a rule, not a law
             return 1;
         if (t.EndsWith("条例", StringComparison.Ordinal) || t.EndsWith("准则", StringComparison.Ordinal) || t.EndsWith("规则", StringComparison.Ordinal))
             return 2;
