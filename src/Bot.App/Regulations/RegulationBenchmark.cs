@@ -205,27 +205,27 @@ public static partial class RegulationBenchmark
         var validation = Part(q => q.Id % 4 == 2);
         double Score(RegulationRanker r, List<(float[][] Rows, bool[] Relevant)> set) =>
             set.Average(x => r.RankOfFirstRelevant(x.Rows, x.Relevant) is var k && k < 5 ? 1.0 : 0.0);
-        var best = (L2: 1e-3f, Negatives: 100, Refine: false, Hit5: -1.0);
+        var best = (L2: 1e-3f, Negatives: 100, Mine: false, Refine: false, Hit5: -1.0);
         foreach (var l2 in new[] { 1e-3f, 1e-2f, 3e-2f })
         {
-            foreach (var negatives in new[] { 10, 30, 100 })
+            foreach (var (negatives, mine) in new[] { (30, false), (100, false), (30, true) })
             {
-                var fitted = RegulationRanker.Fit(fitPart, l2, negatives: negatives);
+                var fitted = RegulationRanker.Fit(fitPart, l2, negatives: negatives, mine: mine);
                 foreach (var refine in new[] { false, true })
                 {
                     var r = refine ? RegulationRanker.Refine(fitted, fitPart) : fitted;
                     var hit5 = Score(r, validation);
-                    Console.Out.WriteLine(FormattableString.Invariant($"l2={l2} negatives={negatives} refine={refine}: validation Hit@5={hit5:0.000} (fit part {Score(r, fitPart):0.000})"));
+                    Console.Out.WriteLine(FormattableString.Invariant($"l2={l2} negatives={negatives} mine={mine} refine={refine}: validation Hit@5={hit5:0.000} (fit part {Score(r, fitPart):0.000})"));
                     if (hit5 > best.Hit5 + 1e-9)
-                        best = (l2, negatives, refine, hit5);
+                        best = (l2, negatives, mine, refine, hit5);
                 }
             }
         }
         var all = Part(_ => true);
-        var ranker = RegulationRanker.Fit(all, best.L2, negatives: best.Negatives);
+        var ranker = RegulationRanker.Fit(all, best.L2, negatives: best.Negatives, mine: best.Mine);
         if (best.Refine)
             ranker = RegulationRanker.Refine(ranker, all);
-        Console.Out.WriteLine(FormattableString.Invariant($"chosen l2={best.L2} negatives={best.Negatives} refine={best.Refine}; weights: {ranker}"));
+        Console.Out.WriteLine(FormattableString.Invariant($"chosen l2={best.L2} negatives={best.Negatives} mine={best.Mine} refine={best.Refine}; weights: {ranker}"));
         using var trained = new RegulationSearch(lexicon with { Ranker = ranker });
         if (Environment.GetEnvironmentVariable("REGS_DUMP") is { } dump)
         {
@@ -246,7 +246,7 @@ public static partial class RegulationBenchmark
             }
         }
         File.WriteAllText(weightsFile, ranker.ToJson(FormattableString.Invariant(
-            $"Written by `regulations benchmark --train` on {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC from {data.Count} STARD train questions (even ids); l2={best.L2}, negatives={best.Negatives}, refine={best.Refine}. Retrain after changing the engine or the word lists.")));
+            $"Written by `regulations benchmark --train` on {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC from {data.Count} STARD train questions (even ids); l2={best.L2}, negatives={best.Negatives}, mine={best.Mine}, refine={best.Refine}. Retrain after changing the engine or the word lists.")));
         Console.Error.WriteLine($"已写入 {weightsFile}");
         return 0;
     }
@@ -403,7 +403,10 @@ public static partial class RegulationBenchmark
         sb.AppendLine("regulation; a legal-hierarchy prior from the title ending (法典/宪法 › 法 › 条例 › 规定/办法/解释) and a share of the");
         sb.AppendLine("document's best scores; colloquial → formal expansion from `regulations/colloquial.tsv`; question filler words dropped; explicit");
         sb.AppendLine("article references looked up directly; superseded versions answered only when a year is asked for; the score multiplied by");
-        sb.AppendLine("the square root of the idf-weighted share of the question's words the article contains (coordination).");
+        sb.AppendLine("the square root of the idf-weighted share of the question's words the article contains (coordination). When");
+        sb.AppendLine("`regulations/ranker.json` is present, a linear re-ranker learned on the train split (`regulations benchmark --train`) re-orders");
+        sb.AppendLine("the best 100 of these candidates from generic, per-question normalized features (coverage, bigram coverage, phrase run,");
+        sb.AppendLine("hierarchy class, document aggregates, position in the document, title/heading words in the question …).");
         sb.AppendLine();
         sb.AppendLine("| engine | split | n | Hit@1 | Hit@5 | Hit@10 | Recall@5 | Recall@100 | MRR@10 |");
         sb.AppendLine("|---|---|---|---|---|---|---|---|---|");

@@ -293,29 +293,42 @@ public sealed class RegulationRanker(IReadOnlyList<float> weights)
     /// Pairwise logistic loss (RankNet) over (relevant, irrelevant) candidate pairs of each training question,
     /// L2-regularized, full-batch gradient descent from zero: deterministic.
     /// </summary>
-    public static RegulationRanker Fit(IReadOnlyList<(float[][] Rows, bool[] Relevant)> questions, float l2 = 1e-3f, int iterations = 400, int negatives = 100)
+    public static RegulationRanker Fit(IReadOnlyList<(float[][] Rows, bool[] Relevant)> questions, float l2 = 1e-3f, int iterations = 400, int negatives = 100, bool mine = false)
     {
         var n = FeatureNames.Length;
-        var pairs = new List<float[]>();
-        foreach (var (rows, relevant) in questions)
+        var w = new double[n];
+        // The negatives that matter for the first page: the best ones by the hand-set order, or — when mining — by the
+        // model fitted so far (a second pass from the first pass's weights).
+        for (var pass = 0; pass < (mine ? 2 : 1); pass++)
         {
-            // The negatives that matter for the first page: the best ones by the hand-set order.
-            var hardest = Enumerable.Range(0, rows.Length).Where(k => !relevant[k]).OrderByDescending(k => rows[k][2]).Take(negatives).ToList();
-            for (var p = 0; p < rows.Length; p++)
+            var current = new RegulationRanker(w.Select(x => (float)x).ToArray());
+            var pairs = new List<float[]>();
+            foreach (var (rows, relevant) in questions)
             {
-                if (!relevant[p])
-                    continue;
-                foreach (var k in hardest)
+                var hardest = Enumerable.Range(0, rows.Length).Where(k => !relevant[k])
+                    .OrderByDescending(k => pass == 0 ? rows[k][2] : current.Score(rows[k])).Take(negatives).ToList();
+                for (var p = 0; p < rows.Length; p++)
                 {
-                    var d = new float[n];
-                    for (var f = 0; f < n; f++)
-                        d[f] = rows[p][f] - rows[k][f];
-                    pairs.Add(d);
+                    if (!relevant[p])
+                        continue;
+                    foreach (var k in hardest)
+                    {
+                        var d = new float[n];
+                        for (var f = 0; f < n; f++)
+                            d[f] = rows[p][f] - rows[k][f];
+                        pairs.Add(d);
+                    }
                 }
             }
+            Descend(w, pairs, l2, iterations);
         }
-        // Each question weighs the same however many pairs it has.
-        var w = new double[n];
+        return new RegulationRanker(w.Select(x => (float)x).ToArray());
+    }
+
+    /// <summary>Adam on the mean pairwise logistic loss log(1 + e^−w·d) + l2/2·|w|².</summary>
+    private static void Descend(double[] w, List<float[]> pairs, float l2, int iterations)
+    {
+        var n = w.Length;
         var m = new double[n];
         var v = new double[n];
         const double rate = 0.05, beta1 = 0.9, beta2 = 0.999;
@@ -327,7 +340,7 @@ public sealed class RegulationRanker(IReadOnlyList<float> weights)
                 double z = 0;
                 for (var f = 0; f < n; f++)
                     z += w[f] * d[f];
-                var g = -1.0 / (1.0 + Math.Exp(z)); // d/dz log(1 + e^−z)
+                var g = -1.0 / (1.0 + Math.Exp(z));
                 for (var f = 0; f < n; f++)
                     grad[f] += g * d[f];
             }
@@ -341,7 +354,6 @@ public sealed class RegulationRanker(IReadOnlyList<float> weights)
                 w[f] -= rate * mh / (Math.Sqrt(vh) + 1e-8);
             }
         }
-        return new RegulationRanker(w.Select(x => (float)x).ToArray());
     }
 
     /// <summary>
