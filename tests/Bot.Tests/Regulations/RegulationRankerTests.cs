@@ -106,4 +106,30 @@ public sealed class RegulationRankerTests : IDisposable
         var (candidates, _) = handSet.Candidates(snapshot, question, 20);
         Assert.Equal(candidates.Take(20).Select(c => c.Article), handSet.Search(snapshot, question, 20).Select(h => h.Article));
     }
+
+    [Fact]
+    public void FittingLearnsWhichFeatureSeparatesTheRelevantCandidatesDeterministically()
+    {
+        // Ten questions of five candidates: the relevant one has the highest phrase run but a low first-stage score.
+        var questions = Enumerable.Range(0, 10).Select(q =>
+        {
+            var rows = Enumerable.Range(0, 5).Select(i =>
+            {
+                var f = new float[RegulationRanker.FeatureNames.Length];
+                f[F("lucene")] = 1f - i * 0.2f;
+                f[F("handset")] = 1f - i * 0.2f;
+                f[F("phrase")] = i == 3 ? 0.9f : 0.1f * ((q + i) % 3);
+                return f;
+            }).ToArray();
+            return (rows, Enumerable.Range(0, 5).Select(i => i == 3).ToArray());
+        }).ToList();
+
+        var ranker = RegulationRanker.Fit(questions, iterations: 200);
+
+        Assert.True(ranker.Weights[F("phrase")] > ranker.Weights[F("lucene")]);
+        Assert.All(questions, q => Assert.Equal(0, ranker.RankOfFirstRelevant(q.rows, q.Item2)));
+        Assert.Equal(ranker.Weights, RegulationRanker.Fit(questions, iterations: 200).Weights);
+        var refined = RegulationRanker.Refine(ranker, questions);
+        Assert.All(questions, q => Assert.Equal(0, refined.RankOfFirstRelevant(q.rows, q.Item2)));
+    }
 }
