@@ -10,6 +10,9 @@ public sealed record Lexicon(
     IReadOnlyList<(string Colloquial, string[] Formal)> Colloquial,
     IReadOnlySet<string> Filler)
 {
+    /// <summary>The learned re-ranker (<c>ranker.json</c>); null keeps the hand-set combination.</summary>
+    public RegulationRanker? Ranker { get; init; }
+
     public static readonly Lexicon Empty = new([], [], new HashSet<string>());
 
     public static Lexicon Load(string folder)
@@ -28,7 +31,10 @@ public sealed record Lexicon(
             Rows("aliases.tsv").Where(r => r.Length >= 2).Select(r => (r[0], r[1])).ToList(),
             Rows("colloquial.tsv").Where(r => r.Length >= 2)
                 .Select(r => (r[0], r[1].Split(' ', StringSplitOptions.RemoveEmptyEntries))).ToList(),
-            Rows("filler.txt").SelectMany(r => r).SelectMany(r => r.Split(' ', StringSplitOptions.RemoveEmptyEntries)).ToHashSet());
+            Rows("filler.txt").SelectMany(r => r).SelectMany(r => r.Split(' ', StringSplitOptions.RemoveEmptyEntries)).ToHashSet())
+        {
+            Ranker = RegulationRanker.Load(folder),
+        };
     }
 
     /// <summary>

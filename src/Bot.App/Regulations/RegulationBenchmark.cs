@@ -72,6 +72,19 @@ public static partial class RegulationBenchmark
         var temp = keep ?? Path.Combine(Path.GetTempPath(), "regulations-benchmark-" + Guid.NewGuid().ToString("N"));
         if (options.Contains("--tune"))
             return Tune(lexicon, corpus, Path.Combine(temp, "ours"), queries.Where(q => !q.HeldOut).ToList());
+        if (options.Contains("--train"))
+        {
+            try
+            {
+                return Train(lexicon, corpus, Path.Combine(temp, "ours"), queries,
+                    FromRepository(RegulationCli.Option(options, "--weights") ?? Path.Combine("regulations", RegulationRanker.FileName)));
+            }
+            finally
+            {
+                if (keep is null)
+                    try { Directory.Delete(temp, recursive: true); } catch (IOException) { }
+            }
+        }
         try
         {
             var ours = RunOurs(lexicon, corpus, Path.Combine(temp, "ours"), queries);
@@ -159,6 +172,82 @@ public static partial class RegulationBenchmark
                     .Select(a => $"{a.Q.Text}\t{string.Join(',', a.Q.Gold)}\t{a.Results.Take(100).ToList().FindIndex(a.Q.Gold.Contains)}\t{string.Join(',', a.Results.Take(3))}"));
             Console.Out.WriteLine(FormattableString.Invariant($"{weights} Hit@1={m.Hit1:0.000} Hit@5={m.Hit5:0.000} MRR@10={m.Mrr10:0.000}"));
         }
+        return 0;
+    }
+
+    /// <summary>
+    /// <c>--train</c>: features of the first-stage candidates for every question, a RankNet fit on the train split
+    /// (even ids), settings (L2, coordinate-ascent refinement) chosen on a validation half of the train split
+    /// (ids ≡ 2 mod 4) after fitting on the other half, then a refit on the whole train split. Prints train and
+    /// held-out metrics of the engine with and without the ranker and writes the weights.
+    /// </summary>
+    private static int Train(Lexicon lexicon, string corpus, string folder, List<Query> queries, string weightsFile)
+    {
+        if (!Directory.Exists(folder))
+            RegulationImporter.Import(folder, [corpus], new ProgressBar());
+        using var dir = RegulationIndex.Open(folder);
+        using var reader = DirectoryReader.Open(dir);
+        var snapshot = new RegulationSnapshot(reader);
+        var plain = lexicon with { Ranker = null };
+        using var engine = new RegulationSearch(plain);
+        var data = new List<(Query Q, float[][] Rows, bool[] Relevant)>();
+        var progress = new ProgressBar();
+        foreach (var q in queries.Where(q => !q.HeldOut))
+        {
+            var (candidates, rows) = engine.Candidates(snapshot, q.Text, 100);
+            var relevant = candidates.Select(c => q.Gold.Contains(Key(c.Article.Title, c.Article.Number, c.Article.Sub))).ToArray();
+            if (relevant.Any(r => r))
+                data.Add((q, rows, relevant));
+            progress.Report((data.Count, queries.Count / 2, "特征"));
+        }
+        List<(float[][], bool[])> Part(Func<Query, bool> f) => data.Where(d => f(d.Q)).Select(d => (d.Rows, d.Relevant)).ToList();
+        var fitPart = Part(q => q.Id % 4 == 0);
+        var validation = Part(q => q.Id % 4 == 2);
+        double Score(RegulationRanker r, List<(float[][] Rows, bool[] Relevant)> set) =>
+            set.Average(x => r.RankOfFirstRelevant(x.Rows, x.Relevant) is var k && k < 5 ? 1.0 : 0.0);
+        var best = (L2: 1e-3f, Negatives: 100, Mine: false, Refine: false, Hit5: -1.0);
+        foreach (var l2 in new[] { 1e-3f, 1e-2f, 3e-2f })
+        {
+            foreach (var (negatives, mine) in new[] { (30, false), (100, false), (30, true) })
+            {
+                var fitted = RegulationRanker.Fit(fitPart, l2, negatives: negatives, mine: mine);
+                foreach (var refine in new[] { false, true })
+                {
+                    var r = refine ? RegulationRanker.Refine(fitted, fitPart) : fitted;
+                    var hit5 = Score(r, validation);
+                    Console.Out.WriteLine(FormattableString.Invariant($"l2={l2} negatives={negatives} mine={mine} refine={refine}: validation Hit@5={hit5:0.000} (fit part {Score(r, fitPart):0.000})"));
+                    if (hit5 > best.Hit5 + 1e-9)
+                        best = (l2, negatives, mine, refine, hit5);
+                }
+            }
+        }
+        var all = Part(_ => true);
+        var ranker = RegulationRanker.Fit(all, best.L2, negatives: best.Negatives, mine: best.Mine);
+        if (best.Refine)
+            ranker = RegulationRanker.Refine(ranker, all);
+        Console.Out.WriteLine(FormattableString.Invariant($"chosen l2={best.L2} negatives={best.Negatives} mine={best.Mine} refine={best.Refine}; weights: {ranker}"));
+        using var trained = new RegulationSearch(lexicon with { Ranker = ranker });
+        if (Environment.GetEnvironmentVariable("REGS_DUMP") is { } dump)
+        {
+            File.WriteAllLines(dump, queries.Where(q => !q.HeldOut).Select(q => (q, hits: trained.Search(snapshot, q.Text, 100)))
+                .Select(x => (x.q, x.hits, rank: x.hits.ToList().FindIndex(h => x.q.Gold.Contains(Key(h.Article.Title, h.Article.Number, h.Article.Sub)))))
+                .Where(x => x.rank >= 5)
+                .Select(x => $"{x.q.Text}\n  gold@{x.rank}: {x.hits[x.rank].Article.Reference} {x.hits[x.rank].Article.FullPath} {RegulationCli.Preview(x.hits[x.rank].Article.Text, 90)}\n  top1: {x.hits[0].Article.Reference} {x.hits[0].Article.FullPath} {RegulationCli.Preview(x.hits[0].Article.Text, 90)}"));
+        }
+        foreach (var (name, search) in new[] { ("hand-set", engine), ("ranker", trained) })
+        {
+            var run = Measure(name, queries, TimeSpan.Zero, q => search.Search(snapshot, q, 100)
+                .Select(h => (Key(h.Article.Title, h.Article.Number, h.Article.Sub), h.Score)).ToList());
+            foreach (var (split, filter) in new (string, Func<Query, bool>)[] { ("train", q => !q.HeldOut), ("held-out", q => q.HeldOut) })
+            {
+                var m = Compute(run, filter);
+                Console.Out.WriteLine(FormattableString.Invariant(
+                    $"{name,-8} {split,-8} n={m.N} Hit@1={m.Hit1:0.000} Hit@5={m.Hit5:0.000} Hit@10={m.Hit10:0.000} MRR@10={m.Mrr10:0.000} Recall@100={m.Recall100:0.000} p50={Percentile(run.LatenciesMs, 0.5):0.00}ms p99={Percentile(run.LatenciesMs, 0.99):0.00}ms"));
+            }
+        }
+        File.WriteAllText(weightsFile, ranker.ToJson(FormattableString.Invariant(
+            $"Written by `regulations benchmark --train` on {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC from {data.Count} STARD train questions (even ids); l2={best.L2}, negatives={best.Negatives}, mine={best.Mine}, refine={best.Refine}. Retrain after changing the engine or the word lists.")));
+        Console.Error.WriteLine($"已写入 {weightsFile}");
         return 0;
     }
 
@@ -314,7 +403,10 @@ public static partial class RegulationBenchmark
         sb.AppendLine("regulation; a legal-hierarchy prior from the title ending (法典/宪法 › 法 › 条例 › 规定/办法/解释) and a share of the");
         sb.AppendLine("document's best scores; colloquial → formal expansion from `regulations/colloquial.tsv`; question filler words dropped; explicit");
         sb.AppendLine("article references looked up directly; superseded versions answered only when a year is asked for; the score multiplied by");
-        sb.AppendLine("the square root of the idf-weighted share of the question's words the article contains (coordination).");
+        sb.AppendLine("the square root of the idf-weighted share of the question's words the article contains (coordination). When");
+        sb.AppendLine("`regulations/ranker.json` is present, a linear re-ranker learned on the train split (`regulations benchmark --train`) re-orders");
+        sb.AppendLine("the best 100 of these candidates from generic, per-question normalized features (coverage, bigram coverage, phrase run,");
+        sb.AppendLine("hierarchy class, document aggregates, position in the document, title/heading words in the question …).");
         sb.AppendLine();
         sb.AppendLine("| engine | split | n | Hit@1 | Hit@5 | Hit@10 | Recall@5 | Recall@100 | MRR@10 |");
         sb.AppendLine("|---|---|---|---|---|---|---|---|---|");

@@ -15,6 +15,8 @@ public static class RegulationCli
                                                        --batch：从标准输入每行读一个问题，每行输出一个 JSON
           regulations list                             列出已导入的规定
           regulations benchmark --corpus <legal-corpus> --stard <stard> [--sample N] [--out docs/benchmarks.md]
+          regulations benchmark --train [--keep dir] [--weights regulations/ranker.json]
+                                                       训练重排序权重（STARD 训练集），输出训练集与留出集指标
         """;
 
     public static async Task<int> RunAsync(string[] args)
@@ -65,7 +67,7 @@ public static class RegulationCli
         var list = new List<string>();
         for (var i = 0; i < options.Count; i++)
         {
-            if (options[i] is "--top" or "--sample" or "--out" or "--corpus" or "--stard" or "--keep")
+            if (options[i] is "--top" or "--sample" or "--out" or "--corpus" or "--stard" or "--keep" or "--weights")
                 i++;
             else if (!options[i].StartsWith("--", StringComparison.Ordinal))
                 list.Add(options[i]);

@@ -34,19 +34,28 @@ public sealed record SearchWeights(
     /// 规定/办法/解释 …). A general question is more often answered by a higher-ranking text; the factors are
     /// learned on the train split.
     /// </summary>
-    public float Prior(string title)
+    public float Prior(string title) => Rank(title) switch
+    {
+        0 => CodeOrConstitution,
+        1 => Law,
+        2 => Regulation,
+        _ => Rule,
+    };
+
+    /// <summary>0 = 法典/宪法/党章, 1 = 法, 2 = 条例/准则/规则, 3 = everything else.</summary>
+    public static int Rank(string title)
     {
         var t = title.TrimEnd('）', ')');
         var close = t.LastIndexOf('（');
         if (close > 0 && t.Length - close < 12)
             t = t[..close]; // "（2018年修正）", "（示例）"
         if (t.EndsWith("法典", StringComparison.Ordinal) || t.EndsWith("宪法", StringComparison.Ordinal) || t.EndsWith("党章", StringComparison.Ordinal))
-            return CodeOrConstitution;
-        if (t.EndsWith('法'))
-            return Law;
+            return 0;
+        if (t.EndsWith('法') && !t.EndsWith("办法", StringComparison.Ordinal)) // 办法 is a rule, not a law
+            return 1;
         if (t.EndsWith("条例", StringComparison.Ordinal) || t.EndsWith("准则", StringComparison.Ordinal) || t.EndsWith("规则", StringComparison.Ordinal))
-            return Regulation;
-        return Rule;
+            return 2;
+        return 3;
     }
 }
 
@@ -76,19 +85,56 @@ public sealed partial class RegulationSearch(Lexicon lexicon, SearchWeights? wei
 
     public IReadOnlyList<SearchHit> Search(RegulationSnapshot s, string question, int top = 10)
     {
-        if (s.Searcher is null || string.IsNullOrWhiteSpace(question))
+        if (Retrieve(s, question, Fetch(top)) is not { } r)
             return [];
+        var hits = r.Leading.ToList();
+        hits.AddRange(Rank(s, r)
+            .DistinctBy(h => (h.Article.Title, h.Article.Number, h.Article.Sub)) // one version of an article per page
+            .Where(h => !hits.Any(x => x.Article.Title == h.Article.Title && x.Article.Number == h.Article.Number && x.Article.Sub == h.Article.Sub))
+            .Take(top - hits.Count)
+            .Select(h => h with { Confidence = Coverage(r.Terms, h.Article) }));
+        // The looked-up article leads with a score just above the best text match.
+        if (hits.Count > 0 && hits[0].Score == float.MaxValue)
+            hits[0] = hits[0] with { Score = (hits.Count > 1 ? hits[1].Score : 0f) + 1f };
+        return hits;
+    }
+
+    /// <summary>The hook between first stage and page: candidates in, ordered hits out (learned ranker, else the hand-set score).</summary>
+    private IEnumerable<SearchHit> Rank(RegulationSnapshot s, Retrieval r)
+    {
+        if (lexicon.Ranker is not { } ranker)
+            return r.Candidates.Select(c => new SearchHit(c.Article, c.HandSet));
+        var rows = RegulationRanker.Features(s, r.Terms, r.Candidates);
+        var reranked = rows.Select((f, i) => new SearchHit(r.Candidates[i].Article, ranker.Score(f))).OrderByDescending(h => h.Score).ToList();
+        var floor = reranked.Count > 0 ? reranked[^1].Score : 0f;
+        return reranked.Concat(r.Candidates.Skip(rows.Length).Select((c, i) => new SearchHit(c.Article, floor - 1f - i * 1e-3f)));
+    }
+
+    /// <summary>Superseded versions are filtered and the hierarchy prior applied after scoring; fetch enough to refill the page.</summary>
+    internal static int Fetch(int top) => Math.Max(top * 3, top + 100);
+
+    /// <summary>The first-stage candidates of a question (best hand-set score first) and their re-ranker features (for training the ranker).</summary>
+    internal (IReadOnlyList<Candidate> Candidates, float[][] Rows) Candidates(RegulationSnapshot s, string question, int top)
+    {
+        if (Retrieve(s, question, Fetch(top)) is not { } r)
+            return ([], []);
+        var rows = RegulationRanker.Features(s, r.Terms, r.Candidates);
+        return (r.Candidates.Take(rows.Length).ToList(), rows);
+    }
+
+    private sealed record Retrieval(IReadOnlyList<SearchHit> Leading, IReadOnlyList<Candidate> Candidates, QuestionTerms Terms);
+
+    private Retrieval? Retrieve(RegulationSnapshot s, string question, int fetch)
+    {
+        if (s.Searcher is null || string.IsNullOrWhiteSpace(question))
+            return null;
         var q = Normalize(question);
         var named = Titles(s).Find(q);
         var year = VersionYear().Match(q) is { Success: true } y ? int.Parse(y.Groups[1].Value) : (int?)null;
 
-        var hits = new List<SearchHit>(top);
-        var seen = new HashSet<ArticleEntry>();
+        var leading = new List<SearchHit>();
         if (ParseReference(s, q) is { } reference && Lookup(s, reference, null, year) is LookupResult.Found found)
-        {
-            hits.Add(new SearchHit(found.Article, float.MaxValue));
-            seen.Add(found.Article);
-        }
+            leading.Add(new SearchHit(found.Article, float.MaxValue));
 
         var text = q;
         foreach (var name in named)
@@ -106,8 +152,9 @@ public sealed partial class RegulationSearch(Lexicon lexicon, SearchWeights? wei
                 terms[(field, t)] = terms.GetValueOrDefault((field, t)) + weight;
             }
         }
+        var stripped = StripFiller(text);
         AddTerms(RegulationIndex.Words, text, w.Words);
-        AddTerms(RegulationIndex.Bigrams, StripFiller(text), w.Bigrams);
+        AddTerms(RegulationIndex.Bigrams, stripped, w.Bigrams);
         AddTerms(RegulationIndex.Context, text, w.Context);
         var colloquial = lexicon.Matches(q);
         var expansion = string.Join(' ', colloquial.SelectMany(c => c.Formal));
@@ -120,56 +167,57 @@ public sealed partial class RegulationSearch(Lexicon lexicon, SearchWeights? wei
             query.Add(new TermQuery(new Term(field, term)) { Boost = weight }, Occur.SHOULD);
         foreach (var name in named.Select(n => n.Title).Distinct())
             query.Add(new ConstantScoreQuery(new TermQuery(new Term(RegulationIndex.TitleKey, name))) { Boost = w.NamedTitle }, Occur.SHOULD);
-        if (query.Clauses.Count == 0)
-            return hits.Select(h => h with { Score = 1f }).ToList();
         var reader = s.Searcher.IndexReader;
         // Coverage counts the asker's own words (digits are case facts, not clause words); a colloquial word
         // counts as found when one of its formal equivalents is in the article.
         var words = Tokens(RegulationIndex.Words, text).Where(t => !lexicon.Filler.Contains(t) && !t.All(char.IsAsciiDigit)).Distinct()
             .Select(t => (Term: t, Weight: Idf(reader.DocFreq(new Term(RegulationIndex.Words, t)), reader.MaxDoc),
-                Alternatives: colloquial.Where(c => c.Colloquial.Contains(t, StringComparison.Ordinal)).SelectMany(c => c.Formal).ToList()))
+                Alternatives: (IReadOnlyList<string>)colloquial.Where(c => c.Colloquial.Contains(t, StringComparison.Ordinal)).SelectMany(c => c.Formal).ToList()))
             .ToList();
-        var namedTitles = named.Select(n => n.Title).ToHashSet();
-        var total = words.Sum(x => x.Weight) + (namedTitles.Count > 0 ? 1f : 0f);
-        bool In(ArticleEntry a, string term) =>
-            a.Text.Contains(term, StringComparison.Ordinal) || a.FullPath.Contains(term, StringComparison.Ordinal) || a.Title.Contains(term, StringComparison.Ordinal);
-        float Coverage(ArticleEntry a) => total <= 0 ? 0f
-            : (words.Where(x => In(a, x.Term) || x.Alternatives.Any(alt => In(a, alt))).Sum(x => x.Weight)
-               + (namedTitles.Contains(a.Title) ? 1f : 0f)) / total;
+        var bigrams = Tokens(RegulationIndex.Bigrams, stripped).Where(t => t.Length == 2 && !lexicon.Filler.Contains(t)).Distinct()
+            .Select(t => (Term: t, Weight: Idf(reader.DocFreq(new Term(RegulationIndex.Bigrams, t)), reader.MaxDoc)))
+            .ToList();
+        var questionTerms = new QuestionTerms(words, bigrams, named.Select(n => n.Title).ToHashSet(),
+            new string(stripped.Where(char.IsLetterOrDigit).ToArray()), new string(q.Where(char.IsLetterOrDigit).ToArray()));
+        if (query.Clauses.Count == 0)
+            return new Retrieval(leading.Select(h => h with { Score = 1f }).ToList(), [], questionTerms);
 
         // Coordination: an article that holds more of the question's (idf-weighted) words is preferred over one
         // that repeats a single word often — BM25 alone rewards the latter. Exponent chosen on the train split.
-        // Superseded versions are filtered and the hierarchy prior applied after scoring; fetch enough to refill the page.
-        var docs = s.Searcher.Search(query, Math.Max(top * 3, top + 100)).ScoreDocs;
-        var ranked = new List<SearchHit>(docs.Length);
+        var docs = s.Searcher.Search(query, fetch).ScoreDocs;
+        var ranked = new List<Candidate>(docs.Length);
         foreach (var d in docs)
         {
-            if (s.Articles[d.Doc] is not { } a || seen.Contains(a))
+            if (s.Articles[d.Doc] is not { } a || leading.Any(h => h.Article == a))
                 continue;
             var wanted = year is { } yr ? a.Version?.Year == yr || !s.ByTitle[a.Title].Any(v => v.Version?.Year == yr) && s.IsCurrent(a) : s.IsCurrent(a);
             // Older versions stay findable below the current text: revisions renumber articles, and people
             // quote the numbers they learned.
             var factor = wanted ? 1f : year is null ? w.Superseded : 0f;
             if (factor > 0)
-                ranked.Add(new SearchHit(a, d.Score * factor * w.Prior(a.Title) * (w.Coordination > 0 ? MathF.Pow(Math.Max(Coverage(a), 0.05f), w.Coordination) : 1f)));
+                ranked.Add(new Candidate(a, d.Score * factor, d.Score * factor * w.Prior(a.Title) * (w.Coordination > 0 ? MathF.Pow(Math.Max(Coverage(questionTerms, a), 0.05f), w.Coordination) : 1f)));
         }
         // A regulation with several matching articles is more likely the one the question is about: each article
         // gets a share of the mean of its document's best three scores.
         if (w.DocumentContext > 0)
         {
             var byDoc = ranked.GroupBy(h => h.Article.DocKey)
-                .ToDictionary(g => g.Key, g => g.Select(h => h.Score).OrderDescending().Take(3).Sum() / 3f);
-            ranked = ranked.Select(h => h with { Score = h.Score + w.DocumentContext * byDoc[h.Article.DocKey] }).ToList();
+                .ToDictionary(g => g.Key, g => g.Select(h => h.HandSet).OrderDescending().Take(3).Sum() / 3f);
+            ranked = ranked.Select(h => h with { HandSet = h.HandSet + w.DocumentContext * byDoc[h.Article.DocKey] }).ToList();
         }
-        hits.AddRange(ranked.OrderByDescending(h => h.Score)
-            .DistinctBy(h => (h.Article.Title, h.Article.Number, h.Article.Sub)) // one version of an article per page
-            .Where(h => !hits.Any(x => x.Article.Title == h.Article.Title && x.Article.Number == h.Article.Number && x.Article.Sub == h.Article.Sub))
-            .Take(top - hits.Count)
-            .Select(h => h with { Confidence = Coverage(h.Article) }));
-        // The looked-up article leads with a score just above the best text match.
-        if (hits.Count > 0 && hits[0].Score == float.MaxValue)
-            hits[0] = hits[0] with { Score = (hits.Count > 1 ? hits[1].Score : 0f) + 1f };
-        return hits;
+        return new Retrieval(leading, ranked.OrderByDescending(c => c.HandSet).ToList(), questionTerms);
+    }
+
+    /// <summary>The idf-weighted share of the question's words (and the regulation it names) found in the article, its path or title.</summary>
+    private static float Coverage(QuestionTerms q, ArticleEntry a)
+    {
+        var total = q.WordTotal + (q.NamedTitles.Count > 0 ? 1f : 0f);
+        if (total <= 0)
+            return 0f;
+        static bool In(ArticleEntry a, string term) =>
+            a.Text.Contains(term, StringComparison.Ordinal) || a.FullPath.Contains(term, StringComparison.Ordinal) || a.Title.Contains(term, StringComparison.Ordinal);
+        return (q.Words.Where(x => In(a, x.Term) || x.Alternatives.Any(alt => In(a, alt))).Sum(x => x.Weight)
+                + (q.NamedTitles.Contains(a.Title) ? 1f : 0f)) / total;
     }
 
     /// <summary>Lucene's BM25 idf.</summary>

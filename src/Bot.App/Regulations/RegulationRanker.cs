@@ -1,0 +1,432 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Bot.App.Regulations;
+
+/// <summary>
+/// What the re-ranker knows about the question, worked out once per search: its words and CJK bigrams with
+/// their idf (a colloquial word may be found through one of its formal equivalents), the regulations it names,
+/// and the question text for phrase matches.
+/// </summary>
+public sealed record QuestionTerms(
+    IReadOnlyList<(string Term, float Weight, IReadOnlyList<string> Alternatives)> Words,
+    IReadOnlyList<(string Term, float Weight)> Bigrams,
+    IReadOnlySet<string> NamedTitles,
+    string Text,
+    string Full)
+{
+    public float WordTotal { get; } = Words.Sum(w => w.Weight);
+    public float BigramTotal { get; } = Bigrams.Sum(b => b.Weight);
+}
+
+/// <summary>One first-stage result: the article, its Lucene score and the hand-set score of the engine without a ranker.</summary>
+public sealed record Candidate(ArticleEntry Article, float Lucene, float HandSet);
+
+/// <summary>
+/// A linear re-ranker over the first-stage candidates. Its features are generic (no word lists, nothing about a
+/// particular law) and normalized per question, so weights learned on the STARD train split carry over to a
+/// library of any size. The weights live in <c>regulations/ranker.json</c> (<c>regulations benchmark --train</c>
+/// writes it); without that file the engine keeps its hand-set combination.
+/// </summary>
+public sealed class RegulationRanker(IReadOnlyList<float> weights)
+{
+    public const string FileName = "ranker.json";
+
+    /// <summary>
+    /// Only the first candidates (hand-set order) are re-ranked, so the bot (5 answers) and the benchmark (100)
+    /// see the same features and the cost stays bounded; the rest keep their order below them.
+    /// </summary>
+    public const int AggregateDepth = 100;
+
+    public static readonly string[] FeatureNames =
+    [
+        "lucene",          // first-stage score / best first-stage score
+        "handset_rank",    // 1 − log(1 + rank in the hand-set order) / log(1 + 100)
+        "handset",         // today's hand-set score / its best
+        "coverage",        // idf-weighted share of question words in the article, path or title (formal equivalents count)
+        "literal_coverage",// the same without formal equivalents
+        "bigram_coverage", // idf-weighted share of question bigrams in the article, path or title
+        "path_coverage",   // idf-weighted share of question words in the title and 编章节 path alone
+        "saturated_tf",    // Σ idf · tf/(tf+1) over question words, / Σ idf
+        "phrase",          // longest run of consecutive question characters in the article / question length
+        "phrase_long",     // that run is at least 6 characters
+        "log_length",      // log(article length) / 7
+        "prior_code", "prior_law", "prior_regulation", "prior_rule",
+        "doc_top3",        // mean of the document's best three first-stage scores / best first-stage score
+        "doc_count",       // log(1 + candidates of the same document) / log(101)
+        "doc_coverage",    // idf-weighted share of question words found anywhere among the document's candidates
+        "position",        // article's position in its document, 0 = first, 1 = last
+        "opening",         // one of the document's first two articles (立法目的/适用范围 …)
+        "named",           // the question names this regulation
+        "expansion_only",  // coverage gained only through colloquial → formal expansion
+        "title_in_question",   // share of the regulation title's bigrams that the question contains
+        "heading_in_question", // share of the article's chapter/section heading bigrams that the question contains
+        "title_length",    // log(title length) / log(40): long titles are interpretations and notices on one matter
+        "doc_size",        // log(1 + articles in the document) / log(1001): comprehensive texts versus narrow ones
+    ];
+
+    public IReadOnlyList<float> Weights { get; } = weights.Count == FeatureNames.Length
+        ? weights
+        : throw new ArgumentException($"expected {FeatureNames.Length} weights", nameof(weights));
+
+    public float Score(ReadOnlySpan<float> features)
+    {
+        var s = 0f;
+        for (var i = 0; i < features.Length; i++)
+            s += Weights[i] * features[i];
+        return s;
+    }
+
+    public static RegulationRanker? Load(string folder)
+    {
+        var path = Path.Combine(folder, FileName);
+        if (!File.Exists(path))
+            return null;
+        var json = JsonNode.Parse(File.ReadAllText(path))?["weights"]?.AsObject()
+            ?? throw new InvalidDataException($"{path}: missing \"weights\"");
+        return new RegulationRanker(FeatureNames.Select(n => json[n]?.GetValue<float>() ?? 0f).ToArray());
+    }
+
+    public string ToJson(string note)
+    {
+        var weightsNode = new JsonObject();
+        for (var i = 0; i < FeatureNames.Length; i++)
+            weightsNode[FeatureNames[i]] = Math.Round(Weights[i], 5);
+        return new JsonObject { ["note"] = note, ["weights"] = weightsNode }
+            .ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n";
+    }
+
+    /// <summary>Feature rows for the first <see cref="AggregateDepth"/> candidates, which come best hand-set score first.</summary>
+    public static float[][] Features(RegulationSnapshot s, QuestionTerms q, IReadOnlyList<Candidate> candidates)
+    {
+        if (candidates.Count > AggregateDepth)
+            candidates = candidates.Take(AggregateDepth).ToList();
+        var rows = new float[candidates.Count][];
+        if (candidates.Count == 0)
+            return rows;
+        var maxLucene = Math.Max(1e-6f, candidates.Max(c => c.Lucene));
+        var maxHand = Math.Max(1e-6f, candidates.Max(c => c.HandSet));
+        var found = new bool[candidates.Count][];
+        var literal = new float[candidates.Count];
+        var coverage = new float[candidates.Count];
+        for (var i = 0; i < candidates.Count; i++)
+        {
+            var a = candidates[i].Article;
+            found[i] = new bool[q.Words.Count];
+            float cov = 0, lit = 0, path = 0, tf = 0;
+            for (var j = 0; j < q.Words.Count; j++)
+            {
+                var (term, weight, alternatives) = q.Words[j];
+                var inText = Count(a.Text, term);
+                var inPath = Contains(a.FullPath, term) || Contains(a.Title, term);
+                var any = inText > 0 || inPath;
+                if (any)
+                    lit += weight;
+                if (inPath)
+                    path += weight;
+                if (!any)
+                {
+                    foreach (var alt in alternatives)
+                    {
+                        inText = Math.Max(inText, Count(a.Text, alt));
+                        any |= inText > 0 || Contains(a.FullPath, alt) || Contains(a.Title, alt);
+                    }
+                }
+                if (any)
+                    cov += weight;
+                found[i][j] = any;
+                tf += weight * inText / (inText + 1f);
+            }
+            var named = q.NamedTitles.Contains(a.Title);
+            var total = q.WordTotal + (q.NamedTitles.Count > 0 ? 1f : 0f);
+            coverage[i] = total <= 0 ? 0 : (cov + (named ? 1f : 0f)) / total;
+            literal[i] = q.WordTotal <= 0 ? 0 : lit / q.WordTotal;
+            float big = 0;
+            foreach (var (term, weight) in q.Bigrams)
+            {
+                if (Contains(a.Text, term) || Contains(a.FullPath, term) || Contains(a.Title, term))
+                    big += weight;
+            }
+            var run = LongestRun(q.Text, a.Text);
+            var prior = SearchWeights.Rank(a.Title);
+            var doc = s.Document(a);
+            var index = doc is null ? 0 : IndexIn(doc, a);
+            var position = doc is null || doc.Articles.Count <= 1 ? 0f : Math.Clamp(index / (float)(doc.Articles.Count - 1), 0f, 1f);
+            rows[i] =
+            [
+                candidates[i].Lucene / maxLucene,
+                1f - MathF.Log(1 + i) / MathF.Log(1 + AggregateDepth),
+                candidates[i].HandSet / maxHand,
+                coverage[i],
+                literal[i],
+                q.BigramTotal <= 0 ? 0 : big / q.BigramTotal,
+                q.WordTotal <= 0 ? 0 : path / q.WordTotal,
+                q.WordTotal <= 0 ? 0 : tf / q.WordTotal,
+                q.Text.Length == 0 ? 0 : run / (float)q.Text.Length,
+                run >= 6 ? 1f : 0f,
+                MathF.Log(Math.Max(1, a.Text.Length)) / 7f,
+                prior == 0 ? 1f : 0f, prior == 1 ? 1f : 0f, prior == 2 ? 1f : 0f, prior == 3 ? 1f : 0f,
+                0f, 0f, 0f, // document aggregates, below
+                position,
+                doc is not null && index < 2 ? 1f : 0f,
+                named ? 1f : 0f,
+                Math.Max(0f, coverage[i] - literal[i]),
+                ShareIn(q.Full, TitleCore(a.Title)),
+                ShareIn(q.Full, Heading(a.Path)),
+                MathF.Log(Math.Max(1, TitleCore(a.Title).Length)) / MathF.Log(40),
+                doc is null ? 0f : MathF.Log(1 + doc.Articles.Count) / MathF.Log(1001),
+            ];
+        }
+        var docs = new Dictionary<string, List<int>>();
+        for (var i = 0; i < candidates.Count; i++)
+        {
+            var key = candidates[i].Article.DocKey;
+            if (!docs.TryGetValue(key, out var list))
+                docs[key] = list = [];
+            list.Add(i);
+        }
+        foreach (var group in docs.Values)
+        {
+            var top3 = group.Select(i => candidates[i].Lucene).OrderDescending().Take(3).Sum() / 3f / maxLucene;
+            var count = MathF.Log(1 + group.Count) / MathF.Log(1 + AggregateDepth);
+            float union = 0;
+            for (var j = 0; j < q.Words.Count; j++)
+            {
+                if (group.Any(i => found[i][j]))
+                    union += q.Words[j].Weight;
+            }
+            var docCoverage = q.WordTotal <= 0 ? 0 : union / q.WordTotal;
+            foreach (var i in group)
+            {
+                rows[i][15] = top3;
+                rows[i][16] = count;
+                rows[i][17] = docCoverage;
+            }
+        }
+        return rows;
+    }
+
+    /// <summary>The title without the issuing-state prefix and a trailing "（2018年修正）".</summary>
+    internal static string TitleCore(string title)
+    {
+        var t = title.TrimEnd('）', ')');
+        var open = t.LastIndexOf('（');
+        if (open > 0 && t.Length - open < 12)
+            t = t[..open];
+        foreach (var prefix in new[] { "中华人民共和国", "中国共产党" })
+        {
+            if (t.StartsWith(prefix, StringComparison.Ordinal) && t.Length > prefix.Length + 1)
+                t = t[prefix.Length..];
+        }
+        return t;
+    }
+
+    /// <summary>"第二编 物权 / 第一章 一般规定" → "一般规定": the innermost heading without its number.</summary>
+    internal static string Heading(string path)
+    {
+        var last = path[(path.LastIndexOf('/') + 1)..].Trim();
+        var space = last.IndexOf(' ');
+        return last.StartsWith('第') && space > 0 ? last[(space + 1)..].Trim() : last;
+    }
+
+    /// <summary>Share of the CJK bigrams of <paramref name="phrase"/> that occur in <paramref name="text"/>.</summary>
+    internal static float ShareIn(string text, string phrase)
+    {
+        int all = 0, found = 0;
+        for (var i = 0; i + 1 < phrase.Length; i++)
+        {
+            if (!char.IsLetterOrDigit(phrase[i]) || !char.IsLetterOrDigit(phrase[i + 1]))
+                continue;
+            all++;
+            if (text.AsSpan().IndexOf(phrase.AsSpan(i, 2), StringComparison.Ordinal) >= 0)
+                found++;
+        }
+        return all == 0 ? 0f : found / (float)all;
+    }
+
+    /// <summary>Articles are sorted by number and sub-number.</summary>
+    private static int IndexIn(RegulationDocument doc, ArticleEntry a)
+    {
+        int lo = 0, hi = doc.Articles.Count - 1;
+        while (lo <= hi)
+        {
+            var mid = (lo + hi) / 2;
+            var m = doc.Articles[mid];
+            var c = m.Number != a.Number ? m.Number.CompareTo(a.Number) : m.Sub.CompareTo(a.Sub);
+            if (c == 0)
+                return mid;
+            if (c < 0)
+                lo = mid + 1;
+            else
+                hi = mid - 1;
+        }
+        return 0;
+    }
+
+    private static bool Contains(string text, string term) => text.Contains(term, StringComparison.Ordinal);
+
+    internal static int Count(string text, string term)
+    {
+        if (term.Length == 0)
+            return 0;
+        var n = 0;
+        for (var i = text.IndexOf(term, StringComparison.Ordinal); i >= 0; i = text.IndexOf(term, i + term.Length, StringComparison.Ordinal))
+            n++;
+        return n;
+    }
+
+    /// <summary>Length of the longest stretch of the question that occurs verbatim in the text (phrase proximity).</summary>
+    internal static int LongestRun(string question, string text)
+    {
+        var best = 0;
+        var t = text.AsSpan();
+        for (var i = 0; i + best < question.Length; i++)
+        {
+            while (i + best < question.Length && t.IndexOf(question.AsSpan(i, best + 1), StringComparison.Ordinal) >= 0)
+                best++;
+        }
+        return best;
+    }
+
+    /// <summary>
+    /// Pairwise logistic loss (RankNet) over (relevant, irrelevant) candidate pairs of each training question,
+    /// L2-regularized, full-batch gradient descent from zero: deterministic.
+    /// </summary>
+    public static RegulationRanker Fit(IReadOnlyList<(float[][] Rows, bool[] Relevant)> questions, float l2 = 1e-3f, int iterations = 400, int negatives = 100, bool mine = false)
+    {
+        var n = FeatureNames.Length;
+        var w = new double[n];
+        // The negatives that matter for the first page: the best ones by the hand-set order, or — when mining — by the
+        // model fitted so far (a second pass from the first pass's weights).
+        for (var pass = 0; pass < (mine ? 2 : 1); pass++)
+        {
+            var current = new RegulationRanker(w.Select(x => (float)x).ToArray());
+            var pairs = new List<float[]>();
+            foreach (var (rows, relevant) in questions)
+            {
+                var hardest = Enumerable.Range(0, rows.Length).Where(k => !relevant[k])
+                    .OrderByDescending(k => pass == 0 ? rows[k][2] : current.Score(rows[k])).Take(negatives).ToList();
+                for (var p = 0; p < rows.Length; p++)
+                {
+                    if (!relevant[p])
+                        continue;
+                    foreach (var k in hardest)
+                    {
+                        var d = new float[n];
+                        for (var f = 0; f < n; f++)
+                            d[f] = rows[p][f] - rows[k][f];
+                        pairs.Add(d);
+                    }
+                }
+            }
+            Descend(w, pairs, l2, iterations);
+        }
+        return new RegulationRanker(w.Select(x => (float)x).ToArray());
+    }
+
+    /// <summary>Adam on the mean pairwise logistic loss log(1 + e^−w·d) + l2/2·|w|².</summary>
+    private static void Descend(double[] w, List<float[]> pairs, float l2, int iterations)
+    {
+        var n = w.Length;
+        var m = new double[n];
+        var v = new double[n];
+        const double rate = 0.05, beta1 = 0.9, beta2 = 0.999;
+        for (var it = 1; it <= iterations && pairs.Count > 0; it++)
+        {
+            var grad = new double[n];
+            foreach (var d in pairs)
+            {
+                double z = 0;
+                for (var f = 0; f < n; f++)
+                    z += w[f] * d[f];
+                var g = -1.0 / (1.0 + Math.Exp(z));
+                for (var f = 0; f < n; f++)
+                    grad[f] += g * d[f];
+            }
+            for (var f = 0; f < n; f++)
+            {
+                var gf = grad[f] / pairs.Count + l2 * w[f];
+                m[f] = beta1 * m[f] + (1 - beta1) * gf;
+                v[f] = beta2 * v[f] + (1 - beta2) * gf * gf;
+                var mh = m[f] / (1 - Math.Pow(beta1, it));
+                var vh = v[f] / (1 - Math.Pow(beta2, it));
+                w[f] -= rate * mh / (Math.Sqrt(vh) + 1e-8);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Coordinate ascent from <paramref name="start"/> on Hit@5 + MRR@10 of the training questions: each weight in
+    /// turn tries a few steps and keeps the best; a step must improve the objective by a margin to be taken.
+    /// </summary>
+    public static RegulationRanker Refine(RegulationRanker start, IReadOnlyList<(float[][] Rows, bool[] Relevant)> questions, int rounds = 3)
+    {
+        var w = start.Weights.ToArray();
+        var scale = Math.Max(1e-3f, w.Max(Math.Abs));
+        var best = Objective(w, questions);
+        for (var round = 0; round < rounds; round++)
+        {
+            var improved = false;
+            for (var f = 0; f < w.Length; f++)
+            {
+                foreach (var step in new[] { -0.5f, -0.2f, -0.1f, -0.05f, 0.05f, 0.1f, 0.2f, 0.5f })
+                {
+                    var old = w[f];
+                    w[f] = old + step * scale;
+                    var o = Objective(w, questions);
+                    if (o > best + 1e-4)
+                    {
+                        best = o;
+                        improved = true;
+                    }
+                    else
+                    {
+                        w[f] = old;
+                    }
+                }
+            }
+            if (!improved)
+                break;
+        }
+        return new RegulationRanker(w);
+    }
+
+    private static double Objective(float[] w, IReadOnlyList<(float[][] Rows, bool[] Relevant)> questions)
+    {
+        var ranker = new RegulationRanker(w);
+        double sum = 0;
+        foreach (var (rows, relevant) in questions)
+        {
+            var rank = ranker.RankOfFirstRelevant(rows, relevant);
+            sum += (rank < 5 ? 1 : 0) + (rank < 10 ? 1.0 / (rank + 1) : 0);
+        }
+        return sum / Math.Max(1, questions.Count);
+    }
+
+    /// <summary>0-based rank of the best-ranked relevant candidate, int.MaxValue when none is relevant.</summary>
+    public int RankOfFirstRelevant(float[][] rows, bool[] relevant)
+    {
+        var bestRelevant = float.NegativeInfinity;
+        var any = false;
+        for (var i = 0; i < rows.Length; i++)
+        {
+            if (relevant[i])
+            {
+                bestRelevant = Math.Max(bestRelevant, Score(rows[i]));
+                any = true;
+            }
+        }
+        if (!any)
+            return int.MaxValue;
+        var above = 0;
+        for (var i = 0; i < rows.Length; i++)
+        {
+            if (!relevant[i] && Score(rows[i]) > bestRelevant)
+                above++;
+        }
+        return above;
+    }
+
+    public override string ToString() => string.Join(", ", FeatureNames.Select((n, i) => string.Create(CultureInfo.InvariantCulture, $"{n}={Weights[i]:0.000}")));
+}

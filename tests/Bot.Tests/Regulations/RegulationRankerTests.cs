@@ -1,0 +1,135 @@
+using Bot.App.Regulations;
+
+namespace Bot.Tests.Regulations;
+
+public sealed class RegulationRankerTests : IDisposable
+{
+    private readonly RegulationSnapshot snapshot;
+    private readonly string folder;
+
+    public RegulationRankerTests() => (snapshot, _, folder) = Fixtures.Library();
+
+    public void Dispose()
+    {
+        snapshot.Dispose();
+        try { Directory.Delete(folder, true); } catch (IOException) { }
+    }
+
+    private static int F(string name) => Array.IndexOf(RegulationRanker.FeatureNames, name);
+
+    private static RegulationRanker Only(string feature, float weight)
+    {
+        var w = new float[RegulationRanker.FeatureNames.Length];
+        w[F(feature)] = weight;
+        return new RegulationRanker(w);
+    }
+
+    private ArticleEntry Reception(int number, int sub = 0) => snapshot.Find(
+        snapshot.ByTitle[Fixtures.ReceptionTitle][0].Key, number, sub)!;
+
+    [Fact]
+    public void LongestRunFindsTheLongestVerbatimStretchOfTheQuestion()
+    {
+        Assert.Equal(4, RegulationRanker.LongestRun("公务接待标准是什么", "严格执行接待标准，不得超标准安排"));
+        Assert.Equal(0, RegulationRanker.LongestRun("车辆", "住宿标准"));
+        Assert.Equal(2, RegulationRanker.Count("不得饮酒，不得宴请", "不得"));
+    }
+
+    [Fact]
+    public void HeadingsTitlesAndBigramSharesAreReadGenerically()
+    {
+        Assert.Equal("一般规定", RegulationRanker.Heading("第二编 物权 / 第一章 一般规定"));
+        Assert.Equal("住宿和交通", RegulationRanker.Heading("第二章 接待标准 / 第二节 住宿和交通"));
+        Assert.Equal("公务接待管理办法", RegulationRanker.TitleCore("中华人民共和国公务接待管理办法（2018年修正）"));
+        Assert.Equal(1f / 3f, RegulationRanker.ShareIn("接待怎么安排", "接待标准"), 3); // 接待 found, 待标 and 标准 not
+    }
+
+    [Fact]
+    public void CoverageAndPhraseFeaturesFollowTheArticleText()
+    {
+        var terms = new QuestionTerms(
+            [("工作餐", 2f, []), ("饮酒", 1f, []), ("红包", 1f, ["现金"])],
+            [("工作", 1f), ("饮酒", 1f)],
+            new HashSet<string>(), "工作餐能不能饮酒", "工作餐能不能饮酒");
+        var meal = Reception(3);  // 工作餐 … 不得饮酒
+        var gifts = Reception(5); // 赠送现金红包
+        var rows = RegulationRanker.Features(snapshot, terms, [new Candidate(meal, 2f, 2f), new Candidate(gifts, 1f, 1f)]);
+
+        Assert.Equal(3f / 4f, rows[0][F("coverage")], 3);
+        Assert.Equal(1f / 4f, rows[1][F("coverage")], 3);               // only 红包
+        Assert.Equal(3f / 4f, rows[0][F("literal_coverage")], 3);
+        Assert.Equal(1f, rows[0][F("bigram_coverage")], 3);
+        Assert.Equal(3f / 8f, rows[0][F("phrase")], 3);                 // "工作餐"
+        Assert.Equal(1f, rows[0][F("lucene")]);
+        Assert.Equal(0.5f, rows[1][F("lucene")]);
+        Assert.Equal(1f, rows[0][F("prior_rule")]);
+        Assert.Equal(1f, rows[0][F("doc_coverage")], 3);                // the two articles together hold every word
+        Assert.Equal(MathF.Log(3) / MathF.Log(101), rows[0][F("doc_count")], 3);
+    }
+
+    [Fact]
+    public void ARankerFileIsLoadedByFeatureName()
+    {
+        var dir = Path.Combine(folder, "lexicon");
+        Directory.CreateDirectory(dir);
+        Assert.Null(Lexicon.Load(dir).Ranker); // no file: the hand-set combination
+
+        File.WriteAllText(Path.Combine(dir, RegulationRanker.FileName), """{ "weights": { "coverage": 2.5, "position": -1, "unknown": 7 } }""");
+        var ranker = Lexicon.Load(dir).Ranker;
+
+        Assert.NotNull(ranker);
+        Assert.Equal(2.5f, ranker.Weights[F("coverage")]);
+        Assert.Equal(-1f, ranker.Weights[F("position")]);
+        Assert.Equal(0f, ranker.Weights[F("lucene")]);
+        var roundTrip = Path.Combine(dir, "copy");
+        Directory.CreateDirectory(roundTrip);
+        File.WriteAllText(Path.Combine(roundTrip, RegulationRanker.FileName), ranker.ToJson("test"));
+        Assert.Equal(ranker.Weights, Lexicon.Load(roundTrip).Ranker!.Weights);
+    }
+
+    [Fact]
+    public void TheRankerOrdersTheCandidatesAsItsWeightsSay()
+    {
+        const string question = "公务接待";
+        var plain = Fixtures.Lexicon() with { Ranker = null };
+        using var handSet = new RegulationSearch(plain);
+        using var earlyFirst = new RegulationSearch(plain with { Ranker = Only("position", -1f) });
+        using var lateFirst = new RegulationSearch(plain with { Ranker = Only("position", 1f) });
+
+        var a = earlyFirst.Search(snapshot, question, 20).Where(h => h.Article.Title == Fixtures.ReceptionTitle).Select(h => h.Article.Seq).ToList();
+        var b = lateFirst.Search(snapshot, question, 20).Where(h => h.Article.Title == Fixtures.ReceptionTitle).Select(h => h.Article.Seq).ToList();
+
+        Assert.True(a.Count >= 3);
+        Assert.Equal(a.Order(), a);
+        Assert.Equal(b.OrderDescending(), b);
+        // Without a ranker the engine keeps the hand-set order of the first stage.
+        var (candidates, _) = handSet.Candidates(snapshot, question, 20);
+        Assert.Equal(candidates.Take(20).Select(c => c.Article), handSet.Search(snapshot, question, 20).Select(h => h.Article));
+    }
+
+    [Fact]
+    public void FittingLearnsWhichFeatureSeparatesTheRelevantCandidatesDeterministically()
+    {
+        // Ten questions of five candidates: the relevant one has the highest phrase run but a low first-stage score.
+        var questions = Enumerable.Range(0, 10).Select(q =>
+        {
+            var rows = Enumerable.Range(0, 5).Select(i =>
+            {
+                var f = new float[RegulationRanker.FeatureNames.Length];
+                f[F("lucene")] = 1f - i * 0.2f;
+                f[F("handset")] = 1f - i * 0.2f;
+                f[F("phrase")] = i == 3 ? 0.9f : 0.1f * ((q + i) % 3);
+                return f;
+            }).ToArray();
+            return (rows, Enumerable.Range(0, 5).Select(i => i == 3).ToArray());
+        }).ToList();
+
+        var ranker = RegulationRanker.Fit(questions, iterations: 200);
+
+        Assert.True(ranker.Weights[F("phrase")] > ranker.Weights[F("lucene")]);
+        Assert.All(questions, q => Assert.Equal(0, ranker.RankOfFirstRelevant(q.rows, q.Item2)));
+        Assert.Equal(ranker.Weights, RegulationRanker.Fit(questions, iterations: 200).Weights);
+        var refined = RegulationRanker.Refine(ranker, questions);
+        Assert.All(questions, q => Assert.Equal(0, refined.RankOfFirstRelevant(q.rows, q.Item2)));
+    }
+}
