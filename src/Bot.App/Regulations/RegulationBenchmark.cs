@@ -148,16 +148,19 @@ public static partial class RegulationBenchmark
         using var dir = RegulationIndex.Open(folder);
         using var reader = DirectoryReader.Open(dir);
         var snapshot = new RegulationSnapshot(reader);
-        foreach (var weights in new SearchWeights[] { new() { Coordination = 0f }, new() { Coordination = 0.3f }, new() { Coordination = 0.5f }, new() { Coordination = 0.7f } })
+        foreach (var weights in new SearchWeights[] { new() { PoolFactor = 3 }, new() })
         {
             using var engine = new RegulationSearch(lexicon, weights);
-            var run = Measure("ours", train, TimeSpan.Zero, q => engine.Search(snapshot, q, 10)
+            var run = Measure("ours", train, TimeSpan.Zero, q => engine.Search(snapshot, q, 100)
                 .Select(h => (Key(h.Article.Title, h.Article.Number, h.Article.Sub), h.Score)).ToList());
             var m = Compute(run, _ => true);
             if (Environment.GetEnvironmentVariable("REGS_DUMP") is { } dump)
                 File.WriteAllLines(dump, run.Answers.Where(a => !a.Results.Take(5).Any(a.Q.Gold.Contains))
                     .Select(a => $"{a.Q.Text}\t{string.Join(',', a.Q.Gold)}\t{a.Results.Take(100).ToList().FindIndex(a.Q.Gold.Contains)}\t{string.Join(',', a.Results.Take(3))}"));
-            Console.Out.WriteLine(FormattableString.Invariant($"{weights} Hit@1={m.Hit1:0.000} Hit@5={m.Hit5:0.000} MRR@10={m.Mrr10:0.000}"));
+            var mins = train.Select(q => Enumerable.Range(0, 5).Min(_ => { var sw = Stopwatch.StartNew(); engine.Search(snapshot, q.Text, 100); return sw.Elapsed.TotalMilliseconds; })).ToArray();
+            Console.Out.WriteLine(FormattableString.Invariant($"min-of-5 p50={Percentile(mins, 0.5):0.00}ms p90={Percentile(mins, 0.9):0.00}ms p99={Percentile(mins, 0.99):0.00}ms"));
+            var hit100 = run.Answers.Count(a => a.Results.Any(a.Q.Gold.Contains)) / (double)Math.Max(1, run.Answers.Count);
+            Console.Out.WriteLine(FormattableString.Invariant($"{weights} Hit@1={m.Hit1:0.000} Hit@5={m.Hit5:0.000} MRR@10={m.Mrr10:0.000} Recall@100={m.Recall100:0.000} Hit@100={hit100:0.000} p50={Percentile(run.LatenciesMs, 0.5):0.00}ms p99={Percentile(run.LatenciesMs, 0.99):0.00}ms"));
         }
         return 0;
     }

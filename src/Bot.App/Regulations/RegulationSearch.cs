@@ -27,7 +27,8 @@ public sealed record SearchWeights(
     float Rule = 0.85f,
     float DocumentContext = 0.3f,
     float Superseded = 0f,
-    float Coordination = 0.5f)
+    float Coordination = 0.5f,
+    int PoolFactor = 10)
 {
     /// <summary>
     /// The rank of a text in the legal hierarchy, read from how its title ends (宪法/法典 › 法 › 条例/准则 ›
@@ -132,14 +133,23 @@ public sealed partial class RegulationSearch(Lexicon lexicon, SearchWeights? wei
         var total = words.Sum(x => x.Weight) + (namedTitles.Count > 0 ? 1f : 0f);
         bool In(ArticleEntry a, string term) =>
             a.Text.Contains(term, StringComparison.Ordinal) || a.FullPath.Contains(term, StringComparison.Ordinal) || a.Title.Contains(term, StringComparison.Ordinal);
-        float Coverage(ArticleEntry a) => total <= 0 ? 0f
-            : (words.Where(x => In(a, x.Term) || x.Alternatives.Any(alt => In(a, alt))).Sum(x => x.Weight)
-               + (namedTitles.Contains(a.Title) ? 1f : 0f)) / total;
+        var coverage = new Dictionary<ArticleEntry, float>();
+        float Coverage(ArticleEntry a)
+        {
+            if (!coverage.TryGetValue(a, out var c))
+            {
+                c = total <= 0 ? 0f
+                    : (words.Where(x => In(a, x.Term) || x.Alternatives.Any(alt => In(a, alt))).Sum(x => x.Weight)
+                       + (namedTitles.Contains(a.Title) ? 1f : 0f)) / total;
+                coverage[a] = c;
+            }
+            return c;
+        }
 
         // Coordination: an article that holds more of the question's (idf-weighted) words is preferred over one
         // that repeats a single word often — BM25 alone rewards the latter. Exponent chosen on the train split.
-        // Superseded versions are filtered and the hierarchy prior applied after scoring; fetch enough to refill the page.
-        var docs = s.Searcher.Search(query, Math.Max(top * 3, top + 100)).ScoreDocs;
+        // Superseded versions are filtered and the hierarchy prior applied after scoring.
+        var docs = s.Searcher.Search(query, CandidateCount(top)).ScoreDocs;
         var ranked = new List<SearchHit>(docs.Length);
         foreach (var d in docs)
         {
@@ -170,6 +180,14 @@ public sealed partial class RegulationSearch(Lexicon lexicon, SearchWeights? wei
             hits[0] = hits[0] with { Score = (hits.Count > 1 ? hits[1].Score : 0f) + 1f };
         return hits;
     }
+
+    /// <summary>
+    /// How many BM25 hits the first stage hands to the re-scoring: enough to refill the page after superseded versions
+    /// are dropped, and for a long page (the benchmark's 100, a re-ranker's candidates) deep enough that articles the
+    /// coordination, prior and document factors lift from far below still make the page. Measured on the train
+    /// split: Recall@100 0.698 (×3) → 0.719 (×10), flat beyond (0.721 at 20,000); the top of the page is unchanged.
+    /// </summary>
+    internal int CandidateCount(int top) => Math.Max(top + 100, top * Math.Max(3, w.PoolFactor));
 
     /// <summary>Lucene's BM25 idf.</summary>
     private static float Idf(long docFreq, long docCount) => (float)Math.Log(1 + (docCount - docFreq + 0.5) / (docFreq + 0.5));
