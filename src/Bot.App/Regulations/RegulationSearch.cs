@@ -151,15 +151,22 @@ public sealed partial class RegulationSearch(Lexicon lexicon, SearchWeights? wei
         // Superseded versions are filtered and the hierarchy prior applied after scoring.
         var docs = s.Searcher.Search(query, CandidateCount(top)).ScoreDocs;
         var ranked = new List<SearchHit>(docs.Length);
-        foreach (var d in docs)
+        // Beyond the head, the word check (the costly part) runs only for an article whose score could still reach
+        // the page if it held every word of the question.
+        var head = Math.Max(top * 3, top + 100);
+        var bar = float.MinValue;
+        for (var i = 0; i < docs.Length; i++)
         {
+            var d = docs[i];
+            if (i == head && ranked.Count >= top)
+                bar = ranked.Select(h => h.Score).OrderDescending().ElementAt(top - 1);
             if (s.Articles[d.Doc] is not { } a || seen.Contains(a))
                 continue;
             var wanted = year is { } yr ? a.Version?.Year == yr || !s.ByTitle[a.Title].Any(v => v.Version?.Year == yr) && s.IsCurrent(a) : s.IsCurrent(a);
             // Older versions stay findable below the current text: revisions renumber articles, and people
             // quote the numbers they learned.
             var factor = wanted ? 1f : year is null ? w.Superseded : 0f;
-            if (factor > 0)
+            if (factor > 0 && d.Score * factor * w.Prior(a.Title) > bar)
                 ranked.Add(new SearchHit(a, d.Score * factor * w.Prior(a.Title) * (w.Coordination > 0 ? MathF.Pow(Math.Max(Coverage(a), 0.05f), w.Coordination) : 1f)));
         }
         // A regulation with several matching articles is more likely the one the question is about: each article
