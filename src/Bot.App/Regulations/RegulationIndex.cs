@@ -102,9 +102,10 @@ public sealed record ArticleEntry(
     string Title, string? Part, DateOnly? Version, int Number, int Sub, string Path, string Text, string Source, int Seq)
 {
     public string Label => ChineseNumerals.ArticleLabel(Number, Sub);
-    public string DocKey => $"{Title}|{Version:yyyy-MM-dd}";
+    // Computed once: the search checks both for every candidate article of every question.
+    public string DocKey { get; } = $"{Title}|{Version:yyyy-MM-dd}";
     /// <summary>"第二编 物权 / 第一章 一般规定" with the part name in front when the document is split into parts.</summary>
-    public string FullPath => Part is null ? Path : Path.Length == 0 ? Part : Part + " / " + Path;
+    public string FullPath { get; } = Part is null ? Path : Path.Length == 0 ? Part : Part + " / " + Path;
     public string Reference => $"《{Title}》{Label}";
 }
 

@@ -27,7 +27,8 @@ public sealed record SearchWeights(
     float Rule = 0.85f,
     float DocumentContext = 0.3f,
     float Superseded = 0f,
-    float Coordination = 0.5f)
+    float Coordination = 0.5f,
+    int PoolFactor = 10)
 {
     /// <summary>
     /// The rank of a text in the legal hierarchy, read from how its title ends (宪法/法典 › 法 › 条例/准则 ›
@@ -85,7 +86,7 @@ public sealed partial class RegulationSearch(Lexicon lexicon, SearchWeights? wei
 
     public IReadOnlyList<SearchHit> Search(RegulationSnapshot s, string question, int top = 10)
     {
-        if (Retrieve(s, question, Fetch(top)) is not { } r)
+        if (Retrieve(s, question, top) is not { } r)
             return [];
         var hits = r.Leading.ToList();
         hits.AddRange(Rank(s, r)
@@ -110,13 +111,13 @@ public sealed partial class RegulationSearch(Lexicon lexicon, SearchWeights? wei
         return reranked.Concat(r.Candidates.Skip(rows.Length).Select((c, i) => new SearchHit(c.Article, floor - 1f - i * 1e-3f)));
     }
 
-    /// <summary>Superseded versions are filtered and the hierarchy prior applied after scoring; fetch enough to refill the page.</summary>
+    /// <summary>The head of the candidate list whose coverage is always computed: enough to refill the page after superseded versions are dropped.</summary>
     internal static int Fetch(int top) => Math.Max(top * 3, top + 100);
 
     /// <summary>The first-stage candidates of a question (best hand-set score first) and their re-ranker features (for training the ranker).</summary>
     internal (IReadOnlyList<Candidate> Candidates, float[][] Rows) Candidates(RegulationSnapshot s, string question, int top)
     {
-        if (Retrieve(s, question, Fetch(top)) is not { } r)
+        if (Retrieve(s, question, top) is not { } r)
             return ([], []);
         var rows = RegulationRanker.Features(s, r.Terms, r.Candidates);
         return (r.Candidates.Take(rows.Length).ToList(), rows);
@@ -124,7 +125,7 @@ public sealed partial class RegulationSearch(Lexicon lexicon, SearchWeights? wei
 
     private sealed record Retrieval(IReadOnlyList<SearchHit> Leading, IReadOnlyList<Candidate> Candidates, QuestionTerms Terms);
 
-    private Retrieval? Retrieve(RegulationSnapshot s, string question, int fetch)
+    private Retrieval? Retrieve(RegulationSnapshot s, string question, int top)
     {
         if (s.Searcher is null || string.IsNullOrWhiteSpace(question))
             return null;
@@ -184,17 +185,24 @@ public sealed partial class RegulationSearch(Lexicon lexicon, SearchWeights? wei
 
         // Coordination: an article that holds more of the question's (idf-weighted) words is preferred over one
         // that repeats a single word often — BM25 alone rewards the latter. Exponent chosen on the train split.
-        var docs = s.Searcher.Search(query, fetch).ScoreDocs;
+        var docs = s.Searcher.Search(query, CandidateCount(top)).ScoreDocs;
         var ranked = new List<Candidate>(docs.Length);
-        foreach (var d in docs)
+        // Beyond the head, the word check (the costly part) runs only for an article whose score could still reach
+        // the page if it held every word of the question.
+        var head = Fetch(top);
+        var bar = float.MinValue;
+        for (var i = 0; i < docs.Length; i++)
         {
+            var d = docs[i];
+            if (i == head && ranked.Count >= top)
+                bar = ranked.Select(h => h.HandSet).OrderDescending().ElementAt(top - 1);
             if (s.Articles[d.Doc] is not { } a || leading.Any(h => h.Article == a))
                 continue;
             var wanted = year is { } yr ? a.Version?.Year == yr || !s.ByTitle[a.Title].Any(v => v.Version?.Year == yr) && s.IsCurrent(a) : s.IsCurrent(a);
             // Older versions stay findable below the current text: revisions renumber articles, and people
             // quote the numbers they learned.
             var factor = wanted ? 1f : year is null ? w.Superseded : 0f;
-            if (factor > 0)
+            if (factor > 0 && d.Score * factor * w.Prior(a.Title) > bar)
                 ranked.Add(new Candidate(a, d.Score * factor, d.Score * factor * w.Prior(a.Title) * (w.Coordination > 0 ? MathF.Pow(Math.Max(Coverage(questionTerms, a), 0.05f), w.Coordination) : 1f)));
         }
         // A regulation with several matching articles is more likely the one the question is about: each article
@@ -219,6 +227,14 @@ public sealed partial class RegulationSearch(Lexicon lexicon, SearchWeights? wei
         return (q.Words.Where(x => In(a, x.Term) || x.Alternatives.Any(alt => In(a, alt))).Sum(x => x.Weight)
                 + (q.NamedTitles.Contains(a.Title) ? 1f : 0f)) / total;
     }
+
+    /// <summary>
+    /// How many BM25 hits the first stage hands to the re-scoring: enough to refill the page after superseded versions
+    /// are dropped, and for a long page (the benchmark's 100, a re-ranker's candidates) deep enough that articles the
+    /// coordination, prior and document factors lift from far below still make the page. Measured on the train
+    /// split: Recall@100 0.698 (×3) → 0.719 (×10), flat beyond (0.721 at 20,000); the top of the page is unchanged.
+    /// </summary>
+    internal int CandidateCount(int top) => Math.Max(top + 100, top * Math.Max(3, w.PoolFactor));
 
     /// <summary>Lucene's BM25 idf.</summary>
     private static float Idf(long docFreq, long docCount) => (float)Math.Log(1 + (docCount - docFreq + 0.5) / (docFreq + 0.5));
