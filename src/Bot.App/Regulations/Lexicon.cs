@@ -13,6 +13,9 @@ public sealed record Lexicon(
     /// <summary>The learned re-ranker (<c>ranker.json</c>); null keeps the hand-set combination.</summary>
     public RegulationRanker? Ranker { get; init; }
 
+    /// <summary>What could not be loaded (reported by the bot's log and the CLI's stderr).</summary>
+    public IReadOnlyList<string> Problems { get; init; } = [];
+
     public static readonly Lexicon Empty = new([], [], new HashSet<string>());
 
     public static Lexicon Load(string folder)
@@ -33,7 +36,8 @@ public sealed record Lexicon(
                 .Select(r => (r[0], r[1].Split(' ', StringSplitOptions.RemoveEmptyEntries))).ToList(),
             Rows("filler.txt").SelectMany(r => r).SelectMany(r => r.Split(' ', StringSplitOptions.RemoveEmptyEntries)).ToHashSet())
         {
-            Ranker = RegulationRanker.Load(folder),
+            Ranker = RegulationRanker.Load(folder, out var problem),
+            Problems = problem is null ? [] : [problem],
         };
     }
 

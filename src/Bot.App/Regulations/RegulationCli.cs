@@ -31,6 +31,8 @@ public static class RegulationCli
         var data = DataOptions.From(host.Services.GetRequiredService<IConfiguration>(), Environment.CurrentDirectory);
         var config = host.Services.GetRequiredService<IConfiguration>();
         var lexicon = Lexicon.Load(Lexicon.Locate(Environment.CurrentDirectory, config["Regulations:LexiconDirectory"]));
+        foreach (var problem in lexicon.Problems)
+            Console.Error.WriteLine(problem);
         var folder = Path.Combine(data.Directory, RegulationIndex.FolderName);
         try
         {

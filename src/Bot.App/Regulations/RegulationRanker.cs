@@ -78,14 +78,30 @@ public sealed class RegulationRanker(IReadOnlyList<float> weights)
         return s;
     }
 
-    public static RegulationRanker? Load(string folder)
+    /// <summary>
+    /// The weights file, or null with the reason when it is unreadable: a damaged file must not stop the bot, which then
+    /// answers with the hand-set combination.
+    /// </summary>
+    public static RegulationRanker? Load(string folder, out string? problem)
     {
+        problem = null;
         var path = Path.Combine(folder, FileName);
         if (!File.Exists(path))
             return null;
-        var json = JsonNode.Parse(File.ReadAllText(path))?["weights"]?.AsObject()
-            ?? throw new InvalidDataException($"{path}: missing \"weights\"");
-        return new RegulationRanker(FeatureNames.Select(n => json[n]?.GetValue<float>() ?? 0f).ToArray());
+        try
+        {
+            if (JsonNode.Parse(File.ReadAllText(path))?["weights"] is not JsonObject json)
+            {
+                problem = $"{FileName} 缺少 \"weights\"，改用手工设定的排序。";
+                return null;
+            }
+            return new RegulationRanker(FeatureNames.Select(n => json[n]?.GetValue<float>() ?? 0f).ToArray());
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException or IOException)
+        {
+            problem = $"{FileName} 无法读取（{e.Message}），改用手工设定的排序。";
+            return null;
+        }
     }
 
     public string ToJson(string note)

@@ -8,7 +8,14 @@ public static partial class RegulationSetup
     public static IServiceCollection AddRegulations(this IServiceCollection services)
     {
         services.AddSingleton<RegulationLibrary>();
-        services.AddSingleton(sp => Lexicon.Load(LexiconFolder(sp)));
+        services.AddSingleton(sp =>
+        {
+            var lexicon = Lexicon.Load(LexiconFolder(sp));
+            var logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(Lexicon));
+            foreach (var problem in lexicon.Problems)
+                LogLexiconProblem(logger, problem);
+            return lexicon;
+        });
         services.AddSingleton(sp => new RegulationSearch(sp.GetRequiredService<Lexicon>()));
         services.AddScoped<RegulationQa>();
         services.AddHostedService<SampleImport>();
@@ -64,6 +71,9 @@ public static partial class RegulationSetup
                 : Results.UnprocessableEntity(new { imported = 0, report = report.Lines(library.Current.ByTitle).ToList() });
         });
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Regulation word lists: {Problem}")]
+    private static partial void LogLexiconProblem(ILogger logger, string problem);
 
     /// <summary>On a fresh install the library is empty; the shipped （示例） document lets the bot answer right away.</summary>
     private sealed partial class SampleImport(RegulationLibrary library, IServiceProvider services, IConfiguration config, ILogger<SampleImport> logger) : IHostedService

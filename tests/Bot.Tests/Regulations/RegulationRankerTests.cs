@@ -87,6 +87,22 @@ public sealed class RegulationRankerTests : IDisposable
         Assert.Equal(ranker.Weights, Lexicon.Load(roundTrip).Ranker!.Weights);
     }
 
+    [Theory]
+    [InlineData("{ \"weights\": { \"coverage\": ")]
+    [InlineData("{ \"note\": \"no weights\" }")]
+    [InlineData("{ \"weights\": { \"coverage\": \"high\" } }")]
+    public void ADamagedRankerFileFallsBackToTheHandSetOrderAndSaysWhy(string content)
+    {
+        var dir = Path.Combine(folder, "damaged-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        File.WriteAllText(Path.Combine(dir, RegulationRanker.FileName), content);
+
+        var lexicon = Lexicon.Load(dir);
+
+        Assert.Null(lexicon.Ranker);
+        Assert.Contains(lexicon.Problems, p => p.Contains(RegulationRanker.FileName) && p.Contains("手工设定"));
+    }
+
     [Fact]
     public void TheRankerOrdersTheCandidatesAsItsWeightsSay()
     {
