@@ -97,7 +97,7 @@ public static partial class RegulationBenchmark
                 await File.WriteAllTextAsync(output, ReplaceSection(File.Exists(output) ? await File.ReadAllTextAsync(output) : "# Benchmarks\n", report));
                 Console.Error.WriteLine($"已写入 {output}");
             }
-            var ratio = Compute(ours, _ => true).Hit5 / Math.Max(1e-9, Compute(baseline, _ => true).Hit5);
+            var ratio = GateRatio(ours, baseline);
             if (ratio < Gate)
             {
                 Console.Error.WriteLine($"未达标：Hit@5 是基线的 {ratio:0.00} 倍，要求 ≥ {Gate} 倍。");
@@ -352,6 +352,10 @@ public static partial class RegulationBenchmark
         return new Run(engine, answers, latencies, indexTime, process.WorkingSet64, GC.GetTotalMemory(false));
     }
 
+    /// <summary>Hit@5 of ours over the baseline on held-out questions (a --sample run holds only those).</summary>
+    private static double GateRatio(Run ours, Run baseline) =>
+        Compute(ours, q => q.HeldOut).Hit5 / Math.Max(1e-9, Compute(baseline, q => q.HeldOut).Hit5);
+
     private static Metrics Compute(Run run, Func<Query, bool> filter)
     {
         var rows = run.Answers.Where(a => filter(a.Q)).ToList();
@@ -431,9 +435,11 @@ public static partial class RegulationBenchmark
                 sb.AppendLine(inv, $"| {run.Engine} | {name} | {m.N} | {m.Hit1:0.000} | {m.Hit5:0.000} | {m.Hit10:0.000} | {m.Recall5:0.000} | {m.Recall100:0.000} | {m.Mrr10:0.000} |");
             }
         }
-        var ratio = Compute(ours, _ => true).Hit5 / Math.Max(1e-9, Compute(baseline, _ => true).Hit5);
+        var ratio = GateRatio(ours, baseline);
+        var ratioAll = Compute(ours, _ => true).Hit5 / Math.Max(1e-9, Compute(baseline, _ => true).Hit5);
         sb.AppendLine();
-        sb.AppendLine(inv, $"**Gate:** Hit@5 ours / baseline = {ratio:0.00} (required ≥ {Gate}) → {(ratio >= Gate ? "PASS" : "FAIL")}. Stretch target Recall@100 ≥ 0.907.");
+        sb.AppendLine(inv, $"**Gate** (on the held-out split, since weights and the re-ranker are learned on the train split): Hit@5 ours / baseline = {ratio:0.00}");
+        sb.AppendLine(inv, $"(required ≥ {Gate}) → {(ratio >= Gate ? "PASS" : "FAIL")}; over all questions {ratioAll:0.00}. Stretch target Recall@100 ≥ 0.907.");
         sb.AppendLine();
         sb.AppendLine("| engine | index time (wall) | index CPU time | p50 latency | p99 latency | RSS after queries | managed heap |");
         sb.AppendLine("|---|---|---|---|---|---|---|");
