@@ -29,7 +29,7 @@ public sealed record Candidate(ArticleEntry Article, float Lucene, float HandSet
 /// library of any size. The weights live in <c>regulations/ranker.json</c> (<c>regulations benchmark --train</c>
 /// writes it); without that file the engine keeps its hand-set combination.
 /// </summary>
-public sealed class RegulationRanker(IReadOnlyList<float> weights, int perDocument = 0)
+public sealed class RegulationRanker(IReadOnlyList<float> weights, int perDocument = 0, IReadOnlyList<RankerTree>? trees = null)
 {
     public const string FileName = "ranker.json";
 
@@ -70,13 +70,16 @@ public sealed class RegulationRanker(IReadOnlyList<float> weights, int perDocume
         "bm25",            // BM25 (k1 1.2, b 0.75, length in characters) of question words in the article text / its best
         "chapter_count",   // log(1 + candidates in the same chapter/section of the same document) / log(101)
         "chapter_coverage",// idf-weighted share of question words found anywhere among that chapter's candidates
+        "doc_rank",        // 1 − log(1 + rank of the article's document by its best hand-set score) / log(101)
+        "rank_in_doc",     // 1 − log(1 + rank of the article among its document's candidates) / log(101)
+        "neighbor_coverage", // idf-weighted share of question words in the article and the articles next to it (among the candidates)
         // Products of the strongest signals: a linear model cannot otherwise say "both at once".
         "x_handset_coverage", "x_handset_bigram", "x_handset_doc", "x_handset_sentence",
         "x_coverage_bigram", "x_coverage_doc", "x_coverage_sentence", "x_bigram_doc", "x_bigram_sentence", "x_doc_sentence",
     ];
 
     /// <summary>The hand-written features before <c>sentence_coverage</c>, the added text features, the products.</summary>
-    internal const int BaseCount = 26, TextCount = 32;
+    internal const int BaseCount = 26, TextCount = 35;
 
     private static readonly (string A, string B)[] Crosses =
     [
@@ -113,13 +116,20 @@ public sealed class RegulationRanker(IReadOnlyList<float> weights, int perDocume
         return head.Select(i => ordered[i]).Concat(ordered.Where((_, i) => !taken.Contains(i))).ToList();
     }
 
-    public RegulationRanker WithPerDocument(int cap) => new(Weights, cap);
+    /// <summary>Small regression trees added to the linear score (boosted on the train split; none by default).</summary>
+    public IReadOnlyList<RankerTree> Trees { get; } = trees ?? [];
+
+    public RegulationRanker WithPerDocument(int cap) => new(Weights, cap, Trees);
+
+    public RegulationRanker WithTrees(int count) => new(Weights, PerDocument, Trees.Take(count).ToList());
 
     public float Score(ReadOnlySpan<float> features)
     {
         var s = 0f;
         for (var i = 0; i < features.Length; i++)
             s += Weights[i] * features[i];
+        foreach (var tree in Trees)
+            s += tree.Score(features);
         return s;
     }
 
@@ -131,8 +141,9 @@ public sealed class RegulationRanker(IReadOnlyList<float> weights, int perDocume
         var json = JsonNode.Parse(File.ReadAllText(path))?["weights"]?.AsObject()
             ?? throw new InvalidDataException($"{path}: missing \"weights\"");
         var root = JsonNode.Parse(File.ReadAllText(path));
+        var trees = root?["trees"]?.AsArray().Select(t => RankerTree.FromJson(t!.AsObject())).ToList();
         return new RegulationRanker(FeatureNames.Select(n => json[n]?.GetValue<float>() ?? 0f).ToArray(),
-            root?["per_document"]?.GetValue<int>() ?? 0);
+            root?["per_document"]?.GetValue<int>() ?? 0, trees);
     }
 
     public string ToJson(string note)
@@ -140,7 +151,7 @@ public sealed class RegulationRanker(IReadOnlyList<float> weights, int perDocume
         var weightsNode = new JsonObject();
         for (var i = 0; i < FeatureNames.Length; i++)
             weightsNode[FeatureNames[i]] = Math.Round(Weights[i], 5);
-        return new JsonObject { ["note"] = note, ["per_document"] = PerDocument, ["weights"] = weightsNode }
+        return new JsonObject { ["note"] = note, ["per_document"] = PerDocument, ["weights"] = weightsNode, ["trees"] = new JsonArray(Trees.Select(t => (JsonNode)t.ToJson()).ToArray()) }
             .ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n";
     }
 
@@ -239,7 +250,7 @@ public sealed class RegulationRanker(IReadOnlyList<float> weights, int perDocume
                 q.WordTotal <= 0 ? 0 : SentenceCoverage(a.Text, q, inArticle) / q.WordTotal,
                 Span(a.Text, inArticle),
                 maxIdf <= 0 ? 0 : missing / maxIdf,
-                0f, 0f, 0f, // bm25 and chapter aggregates, below
+                0f, 0f, 0f, 0f, 0f, 0f, // bm25, chapter, document-rank and neighbour aggregates, below
                 .. new float[Crosses.Length],
             ];
         }
@@ -269,6 +280,28 @@ public sealed class RegulationRanker(IReadOnlyList<float> weights, int perDocume
             {
                 rows[i][BaseCount + 4] = count;
                 rows[i][BaseCount + 5] = cov;
+            }
+        }
+        var docOrder = docs.Values.OrderByDescending(g => g.Max(i => candidates[i].HandSet)).ToList();
+        var bySeq = new Dictionary<(string, int), int>();
+        for (var i = 0; i < candidates.Count; i++)
+            bySeq.TryAdd((candidates[i].Article.DocKey, candidates[i].Article.Seq), i);
+        for (var d = 0; d < docOrder.Count; d++)
+        {
+            var inDoc = docOrder[d].OrderByDescending(i => candidates[i].HandSet).ToList();
+            for (var r = 0; r < inDoc.Count; r++)
+            {
+                var i = inDoc[r];
+                var a = candidates[i].Article;
+                rows[i][BaseCount + 6] = 1f - MathF.Log(1 + d) / MathF.Log(1 + AggregateDepth);
+                rows[i][BaseCount + 7] = 1f - MathF.Log(1 + r) / MathF.Log(1 + AggregateDepth);
+                var around = new List<int> { i };
+                foreach (var seq in new[] { a.Seq - 1, a.Seq + 1 })
+                {
+                    if (bySeq.TryGetValue((a.DocKey, seq), out var k))
+                        around.Add(k);
+                }
+                rows[i][BaseCount + 8] = UnionCoverage(q, found, around);
             }
         }
         foreach (var group in docs.Values)
@@ -559,6 +592,113 @@ public sealed class RegulationRanker(IReadOnlyList<float> weights, int perDocume
         return new RegulationRanker(w, start.PerDocument);
     }
 
+    /// <summary>
+    /// Gradient boosting of depth-2 trees on top of <paramref name="start"/> (LambdaMART without the metric weighting):
+    /// each tree is a Newton step on the pairwise logistic loss of every (relevant, irrelevant) pair of a question, each
+    /// question weighing the same; splits at feature quantiles; deterministic.
+    /// </summary>
+    public static RegulationRanker Boost(RegulationRanker start, IReadOnlyList<(float[][] Rows, bool[] Relevant)> questions, int count, float shrinkage = 0.1f, float lambda = 1f)
+    {
+        var rows = questions.SelectMany(q => q.Rows).ToArray();
+        var n = FeatureNames.Length;
+        var cuts = new float[n][];
+        for (var f = 0; f < n; f++)
+        {
+            var values = rows.Select(r => r[f]).Order().ToArray();
+            cuts[f] = values.Length == 0 ? [] : Enumerable.Range(1, 15).Select(k => values[k * (values.Length - 1) / 16]).Distinct().ToArray();
+        }
+        var bins = rows.Select(r => Enumerable.Range(0, n).Select(f => (byte)BinOf(cuts[f], r[f])).ToArray()).ToArray();
+        var score = rows.Select(r => (double)start.Score(r)).ToArray();
+        var trees = new List<RankerTree>();
+        var all = Enumerable.Range(0, rows.Length).ToArray();
+        for (var t = 0; t < count; t++)
+        {
+            var g = new double[rows.Length];
+            var h = new double[rows.Length];
+            var offset = 0;
+            foreach (var (qRows, relevant) in questions)
+            {
+                var pairs = relevant.Count(r => r) * relevant.Count(r => !r);
+                for (var p = 0; p < qRows.Length && pairs > 0; p++)
+                {
+                    if (!relevant[p])
+                        continue;
+                    for (var k = 0; k < qRows.Length; k++)
+                    {
+                        if (relevant[k])
+                            continue;
+                        var rho = 1.0 / (1.0 + Math.Exp(score[offset + p] - score[offset + k]));
+                        g[offset + p] -= rho / pairs;
+                        g[offset + k] += rho / pairs;
+                        h[offset + p] += rho * (1 - rho) / pairs;
+                        h[offset + k] += rho * (1 - rho) / pairs;
+                    }
+                }
+                offset += qRows.Length;
+            }
+            var (f0, b0) = BestSplit(all, bins, cuts, g, h, lambda);
+            var left = all.Where(i => bins[i][f0] <= b0).ToArray();
+            var right = all.Where(i => bins[i][f0] > b0).ToArray();
+            var (f1, b1) = BestSplit(left, bins, cuts, g, h, lambda);
+            var (f2, b2) = BestSplit(right, bins, cuts, g, h, lambda);
+            float Leaf(IEnumerable<int> set) => (float)(-shrinkage * set.Sum(i => g[i]) / (set.Sum(i => h[i]) + lambda));
+            var tree = new RankerTree([f0, f1, f2], [Cut(cuts, f0, b0), Cut(cuts, f1, b1), Cut(cuts, f2, b2)],
+            [
+                Leaf(left.Where(i => bins[i][f1] <= b1)), Leaf(left.Where(i => bins[i][f1] > b1)),
+                Leaf(right.Where(i => bins[i][f2] <= b2)), Leaf(right.Where(i => bins[i][f2] > b2)),
+            ]);
+            trees.Add(tree);
+            for (var i = 0; i < rows.Length; i++)
+                score[i] += tree.Score(rows[i]);
+        }
+        return new RegulationRanker(start.Weights, start.PerDocument, [.. start.Trees, .. trees]);
+    }
+
+    private static int BinOf(float[] cuts, float value)
+    {
+        var b = 0;
+        while (b < cuts.Length && value > cuts[b])
+            b++;
+        return b;
+    }
+
+    /// <summary>Bin <paramref name="b"/> and below go left: the threshold is its cut (no cut: everything goes left).</summary>
+    private static float Cut(float[][] cuts, int f, int b) => b < cuts[f].Length ? cuts[f][b] : float.PositiveInfinity;
+
+    private static (int Feature, int Bin) BestSplit(int[] set, byte[][] bins, float[][] cuts, double[] g, double[] h, float lambda)
+    {
+        var best = (Feature: 0, Bin: int.MaxValue / 2, Gain: 1e-12);
+        if (set.Length < 2)
+            return (best.Feature, cuts[0].Length);
+        double gAll = 0, hAll = 0;
+        foreach (var i in set)
+        {
+            gAll += g[i];
+            hAll += h[i];
+        }
+        var parent = gAll * gAll / (hAll + lambda);
+        for (var f = 0; f < cuts.Length; f++)
+        {
+            var gb = new double[cuts[f].Length + 1];
+            var hb = new double[cuts[f].Length + 1];
+            foreach (var i in set)
+            {
+                gb[bins[i][f]] += g[i];
+                hb[bins[i][f]] += h[i];
+            }
+            double gl = 0, hl = 0;
+            for (var b = 0; b < cuts[f].Length; b++)
+            {
+                gl += gb[b];
+                hl += hb[b];
+                var gain = gl * gl / (hl + lambda) + (gAll - gl) * (gAll - gl) / (hAll - hl + lambda) - parent;
+                if (gain > best.Gain)
+                    best = (f, b, gain);
+            }
+        }
+        return best.Bin == int.MaxValue / 2 ? (0, cuts[0].Length) : (best.Feature, best.Bin);
+    }
+
     private static double Objective(float[] w, IReadOnlyList<(float[][] Rows, bool[] Relevant)> questions)
     {
         var ranker = new RegulationRanker(w);
@@ -611,4 +751,27 @@ public sealed class RegulationRanker(IReadOnlyList<float> weights, int perDocume
     }
 
     public override string ToString() => string.Join(", ", FeatureNames.Select((n, i) => string.Create(CultureInfo.InvariantCulture, $"{n}={Weights[i]:0.000}")));
+}
+
+/// <summary>A depth-2 regression tree over ranker features: x[f0] ≤ t0 ? (x[f1] ≤ t1 ? v0 : v1) : (x[f2] ≤ t2 ? v2 : v3).</summary>
+public sealed record RankerTree(int[] Features, float[] Thresholds, float[] Values)
+{
+    public float Score(ReadOnlySpan<float> x) => x[Features[0]] <= Thresholds[0]
+        ? (x[Features[1]] <= Thresholds[1] ? Values[0] : Values[1])
+        : (x[Features[2]] <= Thresholds[2] ? Values[2] : Values[3]);
+
+    public JsonObject ToJson() => new()
+    {
+        ["f"] = new JsonArray(Features.Select(f => (JsonNode)RegulationRanker.FeatureNames[f]).ToArray()),
+        ["t"] = new JsonArray(Thresholds.Select(t => (JsonNode)(float.IsPositiveInfinity(t) ? 1e9 : Math.Round(t, 6))).ToArray()),
+        ["v"] = new JsonArray(Values.Select(v => (JsonNode)Math.Round(v, 6)).ToArray()),
+    };
+
+    public static RankerTree FromJson(JsonObject o)
+    {
+        var features = o["f"]!.AsArray().Select(f => Array.IndexOf(RegulationRanker.FeatureNames, f!.GetValue<string>())).ToArray();
+        if (features.Length != 3 || features.Any(f => f < 0))
+            throw new InvalidDataException("ranker tree: unknown feature");
+        return new RankerTree(features, o["t"]!.AsArray().Select(t => t!.GetValue<float>()).ToArray(), o["v"]!.AsArray().Select(v => v!.GetValue<float>()).ToArray());
+    }
 }
