@@ -218,27 +218,27 @@ public static partial class RegulationBenchmark
         var folds = new[] { Part(q => q.Id % 4 == 0), Part(q => q.Id % 4 == 2) };
         static double Score(RegulationRanker r, List<(float[][] Rows, bool[] Relevant, int[] Documents)> set) =>
             set.Average(x => r.RankOfFirstRelevant(x.Rows, x.Relevant, x.Documents) is var k && k < 5 ? 1.0 : 0.0);
-        var best = (Features: 0, TopWeight: 1f, L2: 1e-3f, Negatives: 100, Refine: false, PerDocument: 0, Hit5: -1.0);
+        var best = (Features: 0, TopWeight: 1f, Balanced: false, L2: 1e-3f, Negatives: 100, Refine: false, PerDocument: 0, Hit5: -1.0);
         var bestModels = Array.Empty<RegulationRanker>();
         foreach (var features in new[] { RegulationRanker.BaseCount, RegulationRanker.TextCount, RegulationRanker.FeatureNames.Length })
         {
-            foreach (var topWeight in new[] { 1f, 4f })
+            foreach (var (topWeight, balanced) in new[] { (1f, false), (4f, false), (1f, true) })
             {
                 foreach (var l2 in new[] { 1e-3f, 1e-2f })
                 {
                     foreach (var negatives in new[] { 100 })
                     {
-                        var fitted = folds.Select(f => RegulationRanker.Fit(Pairs(f), l2, negatives: negatives, features: features, topWeight: topWeight)).ToArray();
+                        var fitted = folds.Select(f => RegulationRanker.Fit(Pairs(f), l2, negatives: negatives, features: features, topWeight: topWeight, balanced: balanced)).ToArray();
                         foreach (var refine in new[] { false, true })
                         {
                             var models = refine ? fitted.Select((m, k) => RegulationRanker.Refine(m, Pairs(folds[k]))).ToArray() : fitted;
                             foreach (var cap in new[] { 0, 2, 3 })
                             {
                                 var hit5 = (Score(models[0].WithPerDocument(cap), folds[1]) + Score(models[1].WithPerDocument(cap), folds[0])) / 2;
-                                Console.Out.WriteLine(FormattableString.Invariant($"features={features} top={topWeight} l2={l2} negatives={negatives} refine={refine} per_document={cap}: cross-validated Hit@5={hit5:0.000}"));
+                                Console.Out.WriteLine(FormattableString.Invariant($"features={features} top={topWeight} balanced={balanced} l2={l2} negatives={negatives} refine={refine} per_document={cap}: cross-validated Hit@5={hit5:0.000}"));
                                 if (hit5 > best.Hit5 + 1e-9)
                                 {
-                                    best = (features, topWeight, l2, negatives, refine, cap, hit5);
+                                    best = (features, topWeight, balanced, l2, negatives, refine, cap, hit5);
                                     bestModels = models.Select(m => m.WithPerDocument(cap)).ToArray();
                                 }
                             }
@@ -258,13 +258,13 @@ public static partial class RegulationBenchmark
                 bestTrees = (count, hit5);
         }
         var all = Pairs(Part(_ => true));
-        var ranker = RegulationRanker.Fit(all, best.L2, negatives: best.Negatives, features: best.Features, topWeight: best.TopWeight);
+        var ranker = RegulationRanker.Fit(all, best.L2, negatives: best.Negatives, features: best.Features, topWeight: best.TopWeight, balanced: best.Balanced);
         if (best.Refine)
             ranker = RegulationRanker.Refine(ranker, all);
         ranker = ranker.WithPerDocument(best.PerDocument);
         if (bestTrees.Count > 0)
             ranker = RegulationRanker.Boost(ranker, all, bestTrees.Count);
-        Console.Out.WriteLine(FormattableString.Invariant($"chosen features={best.Features} top={best.TopWeight} l2={best.L2} negatives={best.Negatives} refine={best.Refine} per_document={best.PerDocument} trees={bestTrees.Count} (cross-validated Hit@5 {best.Hit5:0.000}, with trees {bestTrees.Hit5:0.000}); weights: {ranker}"));
+        Console.Out.WriteLine(FormattableString.Invariant($"chosen features={best.Features} top={best.TopWeight} balanced={best.Balanced} l2={best.L2} negatives={best.Negatives} refine={best.Refine} per_document={best.PerDocument} trees={bestTrees.Count} (cross-validated Hit@5 {best.Hit5:0.000}, with trees {bestTrees.Hit5:0.000}); weights: {ranker}"));
         using var trained = new RegulationSearch(lexicon with { Ranker = ranker });
         if (Environment.GetEnvironmentVariable("REGS_DUMP") is { } dump)
         {
@@ -285,7 +285,7 @@ public static partial class RegulationBenchmark
             }
         }
         File.WriteAllText(weightsFile, ranker.ToJson(FormattableString.Invariant(
-            $"Written by `regulations benchmark --train` on {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC from {data.Count} STARD train questions (even ids); features={best.Features}, top={best.TopWeight}, l2={best.L2}, negatives={best.Negatives}, refine={best.Refine}, per_document={best.PerDocument}, trees={bestTrees.Count}. Retrain after changing the engine or the word lists.")));
+            $"Written by `regulations benchmark --train` on {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC from {data.Count} STARD train questions (even ids); features={best.Features}, top={best.TopWeight}, balanced={best.Balanced}, l2={best.L2}, negatives={best.Negatives}, refine={best.Refine}, per_document={best.PerDocument}, trees={bestTrees.Count}. Retrain after changing the engine or the word lists.")));
         Console.Error.WriteLine($"已写入 {weightsFile}");
         return 0;
     }

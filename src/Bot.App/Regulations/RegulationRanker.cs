@@ -488,8 +488,9 @@ public sealed class RegulationRanker(IReadOnlyList<float> weights, int perDocume
     /// L2-regularized, full-batch gradient descent from zero: deterministic. Only the first <paramref name="features"/>
     /// features are used (the rest keep weight 0). With <paramref name="topWeight"/> &gt; 1, pairs against the ten
     /// hardest negatives count that many times more (LambdaRank-style emphasis on the first page).
+    /// <paramref name="balanced"/>: a question with several relevant articles weighs as much as one with a single one.
     /// </summary>
-    public static RegulationRanker Fit(IReadOnlyList<(float[][] Rows, bool[] Relevant)> questions, float l2 = 1e-3f, int iterations = 400, int negatives = 100, bool mine = false, int features = 0, float topWeight = 1f)
+    public static RegulationRanker Fit(IReadOnlyList<(float[][] Rows, bool[] Relevant)> questions, float l2 = 1e-3f, int iterations = 400, int negatives = 100, bool mine = false, int features = 0, float topWeight = 1f, bool balanced = false)
     {
         var n = FeatureNames.Length;
         var used = features <= 0 ? n : features;
@@ -504,6 +505,8 @@ public sealed class RegulationRanker(IReadOnlyList<float> weights, int perDocume
             {
                 var hardest = Enumerable.Range(0, rows.Length).Where(k => !relevant[k])
                     .OrderByDescending(k => pass == 0 ? rows[k][2] : current.Score(rows[k])).Take(negatives).ToList();
+                // Balanced: every question weighs the same, however many relevant articles it has.
+                var share = balanced ? 1f / Math.Max(1, relevant.Count(r => r)) : 1f;
                 for (var p = 0; p < rows.Length; p++)
                 {
                     if (!relevant[p])
@@ -514,7 +517,7 @@ public sealed class RegulationRanker(IReadOnlyList<float> weights, int perDocume
                         var d = new float[used];
                         for (var f = 0; f < used; f++)
                             d[f] = rows[p][f] - rows[k][f];
-                        pairs.Add((d, h < 10 ? topWeight : 1f));
+                        pairs.Add((d, share * (h < 10 ? topWeight : 1f)));
                     }
                 }
             }
