@@ -187,8 +187,8 @@ public static partial class RegulationBenchmark
 
     /// <summary>
     /// <c>--train</c>: features of the first-stage candidates for every question, a RankNet fit on the train split
-    /// (even ids), settings (L2, coordinate-ascent refinement) chosen on a validation half of the train split
-    /// (ids ≡ 2 mod 4) after fitting on the other half, then a refit on the whole train split. Prints train and
+    /// (even ids); settings (feature set, pair weighting, L2, coordinate-ascent refinement, per-document cap, boosted
+    /// trees) chosen by two-fold cross-validation inside the train split (ids ≡ 0 / ≡ 2 mod 4), then a refit on the whole train split. Prints train and
     /// held-out metrics of the engine with and without the ranker and writes the weights.
     /// </summary>
     private static int Train(Lexicon lexicon, string corpus, string folder, List<Query> queries, string weightsFile)

@@ -27,6 +27,12 @@ public sealed class RegulationRankerTests : IDisposable
     private ArticleEntry Reception(int number, int sub = 0) => snapshot.Find(
         snapshot.ByTitle[Fixtures.ReceptionTitle][0].Key, number, sub)!;
 
+    /// <summary>"工作餐能不能饮酒" with 红包 (formal equivalent 现金) thrown in: idf 2, 1, 1.</summary>
+    private static QuestionTerms MealQuestion() => new(
+        [("工作餐", 2f, []), ("饮酒", 1f, []), ("红包", 1f, ["现金"])],
+        [("工作", 1f), ("饮酒", 1f)],
+        new HashSet<string>(), "工作餐能不能饮酒", "工作餐能不能饮酒");
+
     [Fact]
     public void LongestRunFindsTheLongestVerbatimStretchOfTheQuestion()
     {
@@ -47,10 +53,7 @@ public sealed class RegulationRankerTests : IDisposable
     [Fact]
     public void CoverageAndPhraseFeaturesFollowTheArticleText()
     {
-        var terms = new QuestionTerms(
-            [("工作餐", 2f, []), ("饮酒", 1f, []), ("红包", 1f, ["现金"])],
-            [("工作", 1f), ("饮酒", 1f)],
-            new HashSet<string>(), "工作餐能不能饮酒", "工作餐能不能饮酒");
+        var terms = MealQuestion();
         var meal = Reception(3);  // 工作餐 … 不得饮酒
         var gifts = Reception(5); // 赠送现金红包
         var rows = RegulationRanker.Features(snapshot, terms, [new Candidate(meal, 2f, 2f), new Candidate(gifts, 1f, 1f)]);
@@ -145,10 +148,7 @@ public sealed class RegulationRankerTests : IDisposable
     [Fact]
     public void SentenceAndAggregateFeaturesFollowTheArticleText()
     {
-        var terms = new QuestionTerms(
-            [("工作餐", 2f, []), ("饮酒", 1f, []), ("红包", 1f, ["现金"])],
-            [("工作", 1f), ("饮酒", 1f)],
-            new HashSet<string>(), "工作餐能不能饮酒", "工作餐能不能饮酒");
+        var terms = MealQuestion();
         var meal = Reception(3);  // "工作餐不得提供高档菜肴和香烟，不得饮酒。" holds both words in one sentence
         var gifts = Reception(5); // 赠送现金红包
         var rows = RegulationRanker.Features(snapshot, terms, [new Candidate(meal, 2f, 2f), new Candidate(gifts, 1f, 1f)]);
