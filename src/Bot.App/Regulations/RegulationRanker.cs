@@ -369,36 +369,47 @@ public sealed class RegulationRanker(IReadOnlyList<float> weights, int perDocume
     /// </summary>
     internal static float Span(string text, IReadOnlyList<string?> inArticle)
     {
-        var terms = inArticle.OfType<string>().Distinct().ToList();
+        var terms = new List<string>(inArticle.Count);
+        foreach (var t in inArticle)
+        {
+            if (t is not null && !terms.Contains(t))
+                terms.Add(t);
+        }
         if (terms.Count < 2)
             return terms.Count;
-        var occurrences = new List<(int Start, int End, int Term)>();
+        var starts = new List<int>();
+        var ids = new List<int>();
         for (var t = 0; t < terms.Count; t++)
         {
             for (var p = text.IndexOf(terms[t], StringComparison.Ordinal); p >= 0; p = text.IndexOf(terms[t], p + 1, StringComparison.Ordinal))
-                occurrences.Add((p, p + terms[t].Length, t));
+            {
+                starts.Add(p);
+                ids.Add(t);
+            }
         }
-        occurrences.Sort((x, y) => x.Start.CompareTo(y.Start));
+        var startArray = starts.ToArray();
+        var idArray = ids.ToArray();
+        Array.Sort(startArray, idArray);
         var counts = new int[terms.Count];
-        var covered = 0;
-        var best = int.MaxValue;
-        var left = 0;
-        for (var right = 0; right < occurrences.Count; right++)
+        int covered = 0, best = int.MaxValue, left = 0, matched = 0;
+        foreach (var t in terms)
+            matched += t.Length;
+        for (var right = 0; right < startArray.Length; right++)
         {
-            if (counts[occurrences[right].Term]++ == 0)
+            if (counts[idArray[right]]++ == 0)
                 covered++;
             while (covered == terms.Count)
             {
                 var end = 0;
                 for (var k = left; k <= right; k++)
-                    end = Math.Max(end, occurrences[k].End);
-                best = Math.Min(best, end - occurrences[left].Start);
-                if (--counts[occurrences[left].Term] == 0)
+                    end = Math.Max(end, startArray[k] + terms[idArray[k]].Length);
+                best = Math.Min(best, end - startArray[left]);
+                if (--counts[idArray[left]] == 0)
                     covered--;
                 left++;
             }
         }
-        return best == int.MaxValue ? 0f : Math.Min(1f, terms.Sum(t => t.Length) / (float)best);
+        return best == int.MaxValue ? 0f : Math.Min(1f, matched / (float)best);
     }
 
     /// <summary>The title without the issuing-state prefix and a trailing "（2018年修正）".</summary>
@@ -772,9 +783,12 @@ public sealed record RankerTree(int[] Features, float[] Thresholds, float[] Valu
 
     public static RankerTree FromJson(JsonObject o)
     {
-        var features = o["f"]!.AsArray().Select(f => Array.IndexOf(RegulationRanker.FeatureNames, f!.GetValue<string>())).ToArray();
-        if (features.Length != 3 || features.Any(f => f < 0))
-            throw new InvalidDataException("ranker tree: unknown feature");
-        return new RankerTree(features, o["t"]!.AsArray().Select(t => t!.GetValue<float>()).ToArray(), o["v"]!.AsArray().Select(v => v!.GetValue<float>()).ToArray());
+        // FormatException: the loader treats a damaged file like any other unreadable one.
+        if (o["f"] is not JsonArray f || o["t"] is not JsonArray t || o["v"] is not JsonArray v || f.Count != 3 || t.Count != 3 || v.Count != 4)
+            throw new FormatException("ranker tree: expected f[3], t[3], v[4]");
+        var features = f.Select(x => Array.IndexOf(RegulationRanker.FeatureNames, x?.GetValue<string>())).ToArray();
+        if (features.Any(x => x < 0))
+            throw new FormatException("ranker tree: unknown feature");
+        return new RankerTree(features, t.Select(x => x!.GetValue<float>()).ToArray(), v.Select(x => x!.GetValue<float>()).ToArray());
     }
 }
