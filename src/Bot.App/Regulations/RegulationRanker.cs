@@ -29,7 +29,7 @@ public sealed record Candidate(ArticleEntry Article, float Lucene, float HandSet
 /// library of any size. The weights live in <c>regulations/ranker.json</c> (<c>regulations benchmark --train</c>
 /// writes it); without that file the engine keeps its hand-set combination.
 /// </summary>
-public sealed class RegulationRanker(IReadOnlyList<float> weights)
+public sealed class RegulationRanker(IReadOnlyList<float> weights, int perDocument = 0, IReadOnlyList<RankerTree>? trees = null)
 {
     public const string FileName = "ranker.json";
 
@@ -64,17 +64,72 @@ public sealed class RegulationRanker(IReadOnlyList<float> weights)
         "heading_in_question", // share of the article's chapter/section heading bigrams that the question contains
         "title_length",    // log(title length) / log(40): long titles are interpretations and notices on one matter
         "doc_size",        // log(1 + articles in the document) / log(1001): comprehensive texts versus narrow ones
+        "sentence_coverage", // idf-weighted share of question words found together in one sentence (。；！？) of the article
+        "span",            // matched characters / shortest stretch of the article holding every matched question word
+        "missing_idf",     // the highest idf among question words the article lacks / the question's highest idf
+        "bm25",            // BM25 (k1 1.2, b 0.75, length in characters) of question words in the article text / its best
+        "chapter_count",   // log(1 + candidates in the same chapter/section of the same document) / log(101)
+        "chapter_coverage",// idf-weighted share of question words found anywhere among that chapter's candidates
+        "doc_rank",        // 1 − log(1 + rank of the article's document by its best hand-set score) / log(101)
+        "rank_in_doc",     // 1 − log(1 + rank of the article among its document's candidates) / log(101)
+        "neighbor_coverage", // idf-weighted share of question words in the article and the articles next to it (among the candidates)
+        // Products of the strongest signals: a linear model cannot otherwise say "both at once".
+        "x_handset_coverage", "x_handset_bigram", "x_handset_doc", "x_handset_sentence",
+        "x_coverage_bigram", "x_coverage_doc", "x_coverage_sentence", "x_bigram_doc", "x_bigram_sentence", "x_doc_sentence",
+    ];
+
+    /// <summary>The hand-written features before <c>sentence_coverage</c>, the added text features, the products.</summary>
+    internal const int BaseCount = 26, TextCount = 35;
+
+    private static readonly (string A, string B)[] Crosses =
+    [
+        ("handset", "coverage"), ("handset", "bigram_coverage"), ("handset", "doc_coverage"), ("handset", "sentence_coverage"),
+        ("coverage", "bigram_coverage"), ("coverage", "doc_coverage"), ("coverage", "sentence_coverage"),
+        ("bigram_coverage", "doc_coverage"), ("bigram_coverage", "sentence_coverage"), ("doc_coverage", "sentence_coverage"),
     ];
 
     public IReadOnlyList<float> Weights { get; } = weights.Count == FeatureNames.Length
         ? weights
         : throw new ArgumentException($"expected {FeatureNames.Length} weights", nameof(weights));
 
+    /// <summary>At most this many articles of one document on the first page (0 = no limit); learned on the train split.</summary>
+    public int PerDocument { get; } = perDocument;
+
+    /// <summary>The first page for <paramref name="ordered"/>: at most <see cref="PerDocument"/> items of one document, the
+    /// items that had to wait follow right after it, everything else keeps its order.</summary>
+    public IReadOnlyList<T> Diversify<T>(IReadOnlyList<T> ordered, Func<T, string> document, int page = 5)
+    {
+        if (PerDocument <= 0)
+            return ordered;
+        var head = new List<int>(page);
+        var counts = new Dictionary<string, int>();
+        for (var i = 0; i < ordered.Count && head.Count < page; i++)
+        {
+            var key = document(ordered[i]);
+            var n = counts.GetValueOrDefault(key);
+            if (n >= PerDocument)
+                continue;
+            counts[key] = n + 1;
+            head.Add(i);
+        }
+        var taken = head.ToHashSet();
+        return head.Select(i => ordered[i]).Concat(ordered.Where((_, i) => !taken.Contains(i))).ToList();
+    }
+
+    /// <summary>Small regression trees added to the linear score (boosted on the train split; none by default).</summary>
+    public IReadOnlyList<RankerTree> Trees { get; } = trees ?? [];
+
+    public RegulationRanker WithPerDocument(int cap) => new(Weights, cap, Trees);
+
+    public RegulationRanker WithTrees(int count) => new(Weights, PerDocument, Trees.Take(count).ToList());
+
     public float Score(ReadOnlySpan<float> features)
     {
         var s = 0f;
         for (var i = 0; i < features.Length; i++)
             s += Weights[i] * features[i];
+        foreach (var tree in Trees)
+            s += tree.Score(features);
         return s;
     }
 
@@ -90,12 +145,15 @@ public sealed class RegulationRanker(IReadOnlyList<float> weights)
             return null;
         try
         {
-            if (JsonNode.Parse(File.ReadAllText(path))?["weights"] is not JsonObject json)
+            var root = JsonNode.Parse(File.ReadAllText(path));
+            if (root?["weights"] is not JsonObject json)
             {
                 problem = $"{FileName} 缺少 \"weights\"，改用手工设定的排序。";
                 return null;
             }
-            return new RegulationRanker(FeatureNames.Select(n => json[n]?.GetValue<float>() ?? 0f).ToArray());
+            var trees = root["trees"]?.AsArray().Select(t => RankerTree.FromJson(t!.AsObject())).ToList();
+            return new RegulationRanker(FeatureNames.Select(n => json[n]?.GetValue<float>() ?? 0f).ToArray(),
+                root["per_document"]?.GetValue<int>() ?? 0, trees);
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException or IOException)
         {
@@ -109,7 +167,7 @@ public sealed class RegulationRanker(IReadOnlyList<float> weights)
         var weightsNode = new JsonObject();
         for (var i = 0; i < FeatureNames.Length; i++)
             weightsNode[FeatureNames[i]] = Math.Round(Weights[i], 5);
-        return new JsonObject { ["note"] = note, ["weights"] = weightsNode }
+        return new JsonObject { ["note"] = note, ["per_document"] = PerDocument, ["weights"] = weightsNode, ["trees"] = new JsonArray(Trees.Select(t => (JsonNode)t.ToJson()).ToArray()) }
             .ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n";
     }
 
@@ -124,17 +182,24 @@ public sealed class RegulationRanker(IReadOnlyList<float> weights)
         var maxLucene = Math.Max(1e-6f, candidates.Max(c => c.Lucene));
         var maxHand = Math.Max(1e-6f, candidates.Max(c => c.HandSet));
         var found = new bool[candidates.Count][];
+        var bm25 = new float[candidates.Count];
+        var maxIdf = q.Words.Count == 0 ? 0f : q.Words.Max(w => w.Weight);
+        var averageLength = candidates.Average(c => (float)c.Article.Text.Length);
         var literal = new float[candidates.Count];
         var coverage = new float[candidates.Count];
         for (var i = 0; i < candidates.Count; i++)
         {
             var a = candidates[i].Article;
             found[i] = new bool[q.Words.Count];
-            float cov = 0, lit = 0, path = 0, tf = 0;
+            float cov = 0, lit = 0, path = 0, tf = 0, missing = 0, bm = 0;
+            var norm = 1.2f * (0.25f + 0.75f * a.Text.Length / Math.Max(1f, averageLength));
+            var inArticle = new string?[q.Words.Count];
             for (var j = 0; j < q.Words.Count; j++)
             {
                 var (term, weight, alternatives) = q.Words[j];
                 var inText = Count(a.Text, term);
+                if (inText > 0)
+                    inArticle[j] = term;
                 var inPath = Contains(a.FullPath, term) || Contains(a.Title, term);
                 var any = inText > 0 || inPath;
                 if (any)
@@ -145,15 +210,21 @@ public sealed class RegulationRanker(IReadOnlyList<float> weights)
                 {
                     foreach (var alt in alternatives)
                     {
-                        inText = Math.Max(inText, Count(a.Text, alt));
+                        var n = Count(a.Text, alt);
+                        if (n > inText)
+                            (inText, inArticle[j]) = (n, alt);
                         any |= inText > 0 || Contains(a.FullPath, alt) || Contains(a.Title, alt);
                     }
                 }
                 if (any)
                     cov += weight;
                 found[i][j] = any;
+                if (!any)
+                    missing = Math.Max(missing, weight);
                 tf += weight * inText / (inText + 1f);
+                bm += weight * inText * 2.2f / (inText + norm);
             }
+            bm25[i] = bm;
             var named = q.NamedTitles.Contains(a.Title);
             var total = q.WordTotal + (q.NamedTitles.Count > 0 ? 1f : 0f);
             coverage[i] = total <= 0 ? 0 : (cov + (named ? 1f : 0f)) / total;
@@ -192,6 +263,11 @@ public sealed class RegulationRanker(IReadOnlyList<float> weights)
                 ShareIn(q.Full, Heading(a.Path)),
                 MathF.Log(Math.Max(1, TitleCore(a.Title).Length)) / MathF.Log(40),
                 doc is null ? 0f : MathF.Log(1 + doc.Articles.Count) / MathF.Log(1001),
+                q.WordTotal <= 0 ? 0 : SentenceCoverage(a.Text, q, inArticle) / q.WordTotal,
+                Span(a.Text, inArticle),
+                maxIdf <= 0 ? 0 : missing / maxIdf,
+                0f, 0f, 0f, 0f, 0f, 0f, // bm25, chapter, document-rank and neighbour aggregates, below
+                .. new float[Crosses.Length],
             ];
         }
         var docs = new Dictionary<string, List<int>>();
@@ -202,17 +278,53 @@ public sealed class RegulationRanker(IReadOnlyList<float> weights)
                 docs[key] = list = [];
             list.Add(i);
         }
+        var maxBm25 = Math.Max(1e-6f, bm25.Max());
+        var chapters = new Dictionary<(string, string), List<int>>();
+        for (var i = 0; i < candidates.Count; i++)
+        {
+            rows[i][BaseCount + 3] = bm25[i] / maxBm25;
+            var key = (candidates[i].Article.DocKey, candidates[i].Article.FullPath);
+            if (!chapters.TryGetValue(key, out var list))
+                chapters[key] = list = [];
+            list.Add(i);
+        }
+        foreach (var group in chapters.Values)
+        {
+            var count = MathF.Log(1 + group.Count) / MathF.Log(1 + AggregateDepth);
+            var cov = UnionCoverage(q, found, group);
+            foreach (var i in group)
+            {
+                rows[i][BaseCount + 4] = count;
+                rows[i][BaseCount + 5] = cov;
+            }
+        }
+        var docOrder = docs.Values.OrderByDescending(g => g.Max(i => candidates[i].HandSet)).ToList();
+        var bySeq = new Dictionary<(string, int), int>();
+        for (var i = 0; i < candidates.Count; i++)
+            bySeq.TryAdd((candidates[i].Article.DocKey, candidates[i].Article.Seq), i);
+        for (var d = 0; d < docOrder.Count; d++)
+        {
+            var inDoc = docOrder[d].OrderByDescending(i => candidates[i].HandSet).ToList();
+            for (var r = 0; r < inDoc.Count; r++)
+            {
+                var i = inDoc[r];
+                var a = candidates[i].Article;
+                rows[i][BaseCount + 6] = 1f - MathF.Log(1 + d) / MathF.Log(1 + AggregateDepth);
+                rows[i][BaseCount + 7] = 1f - MathF.Log(1 + r) / MathF.Log(1 + AggregateDepth);
+                var around = new List<int> { i };
+                foreach (var seq in new[] { a.Seq - 1, a.Seq + 1 })
+                {
+                    if (bySeq.TryGetValue((a.DocKey, seq), out var k))
+                        around.Add(k);
+                }
+                rows[i][BaseCount + 8] = UnionCoverage(q, found, around);
+            }
+        }
         foreach (var group in docs.Values)
         {
             var top3 = group.Select(i => candidates[i].Lucene).OrderDescending().Take(3).Sum() / 3f / maxLucene;
             var count = MathF.Log(1 + group.Count) / MathF.Log(1 + AggregateDepth);
-            float union = 0;
-            for (var j = 0; j < q.Words.Count; j++)
-            {
-                if (group.Any(i => found[i][j]))
-                    union += q.Words[j].Weight;
-            }
-            var docCoverage = q.WordTotal <= 0 ? 0 : union / q.WordTotal;
+            var docCoverage = UnionCoverage(q, found, group);
             foreach (var i in group)
             {
                 rows[i][15] = top3;
@@ -220,7 +332,100 @@ public sealed class RegulationRanker(IReadOnlyList<float> weights)
                 rows[i][17] = docCoverage;
             }
         }
+        foreach (var row in rows)
+        {
+            for (var c = 0; c < Crosses.Length; c++)
+                row[TextCount + c] = row[CrossIndex[c].A] * row[CrossIndex[c].B];
+        }
         return rows;
+    }
+
+    private static readonly (int A, int B)[] CrossIndex =
+        Crosses.Select(c => (Array.IndexOf(FeatureNames, c.A), Array.IndexOf(FeatureNames, c.B))).ToArray();
+
+    private static float UnionCoverage(QuestionTerms q, bool[][] found, List<int> group)
+    {
+        float union = 0;
+        for (var j = 0; j < q.Words.Count; j++)
+        {
+            if (group.Any(i => found[i][j]))
+                union += q.Words[j].Weight;
+        }
+        return q.WordTotal <= 0 ? 0 : union / q.WordTotal;
+    }
+
+    private static readonly char[] SentenceEnds = ['。', '；', '！', '？', '\n'];
+
+    /// <summary>The best idf-weighted sum of question words (as found in the article: the word or its formal equivalent) within one sentence.</summary>
+    internal static float SentenceCoverage(string text, QuestionTerms q, IReadOnlyList<string?> inArticle)
+    {
+        float best = 0;
+        var start = 0;
+        while (start < text.Length)
+        {
+            var end = text.IndexOfAny(SentenceEnds, start);
+            if (end < 0)
+                end = text.Length;
+            var sentence = text.AsSpan(start, end - start);
+            float sum = 0;
+            for (var j = 0; j < inArticle.Count; j++)
+            {
+                if (inArticle[j] is { } t && sentence.IndexOf(t.AsSpan(), StringComparison.Ordinal) >= 0)
+                    sum += q.Words[j].Weight;
+            }
+            best = Math.Max(best, sum);
+            start = end + 1;
+        }
+        return best;
+    }
+
+    /// <summary>
+    /// Matched characters / the shortest stretch of <paramref name="text"/> that holds one occurrence of every matched
+    /// word: 1 when they stand side by side (or one word at most matched), small when they are scattered.
+    /// </summary>
+    internal static float Span(string text, IReadOnlyList<string?> inArticle)
+    {
+        var terms = new List<string>(inArticle.Count);
+        foreach (var t in inArticle)
+        {
+            if (t is not null && !terms.Contains(t))
+                terms.Add(t);
+        }
+        if (terms.Count < 2)
+            return terms.Count;
+        var starts = new List<int>();
+        var ids = new List<int>();
+        for (var t = 0; t < terms.Count; t++)
+        {
+            for (var p = text.IndexOf(terms[t], StringComparison.Ordinal); p >= 0; p = text.IndexOf(terms[t], p + 1, StringComparison.Ordinal))
+            {
+                starts.Add(p);
+                ids.Add(t);
+            }
+        }
+        var startArray = starts.ToArray();
+        var idArray = ids.ToArray();
+        Array.Sort(startArray, idArray);
+        var counts = new int[terms.Count];
+        int covered = 0, best = int.MaxValue, left = 0, matched = 0;
+        foreach (var t in terms)
+            matched += t.Length;
+        for (var right = 0; right < startArray.Length; right++)
+        {
+            if (counts[idArray[right]]++ == 0)
+                covered++;
+            while (covered == terms.Count)
+            {
+                var end = 0;
+                for (var k = left; k <= right; k++)
+                    end = Math.Max(end, startArray[k] + terms[idArray[k]].Length);
+                best = Math.Min(best, end - startArray[left]);
+                if (--counts[idArray[left]] == 0)
+                    covered--;
+                left++;
+            }
+        }
+        return best == int.MaxValue ? 0f : Math.Min(1f, matched / (float)best);
     }
 
     /// <summary>The title without the issuing-state prefix and a trailing "（2018年修正）".</summary>
@@ -307,62 +512,69 @@ public sealed class RegulationRanker(IReadOnlyList<float> weights)
 
     /// <summary>
     /// Pairwise logistic loss (RankNet) over (relevant, irrelevant) candidate pairs of each training question,
-    /// L2-regularized, full-batch gradient descent from zero: deterministic.
+    /// L2-regularized, full-batch gradient descent from zero: deterministic. Only the first <paramref name="features"/>
+    /// features are used (the rest keep weight 0). With <paramref name="topWeight"/> &gt; 1, pairs against the ten
+    /// hardest negatives count that many times more (LambdaRank-style emphasis on the first page).
+    /// <paramref name="balanced"/>: a question with several relevant articles weighs as much as one with a single one.
     /// </summary>
-    public static RegulationRanker Fit(IReadOnlyList<(float[][] Rows, bool[] Relevant)> questions, float l2 = 1e-3f, int iterations = 400, int negatives = 100, bool mine = false)
+    public static RegulationRanker Fit(IReadOnlyList<(float[][] Rows, bool[] Relevant)> questions, float l2 = 1e-3f, int iterations = 400, int negatives = 100, bool mine = false, int features = 0, float topWeight = 1f, bool balanced = false)
     {
         var n = FeatureNames.Length;
+        var used = features <= 0 ? n : features;
         var w = new double[n];
         // The negatives that matter for the first page: the best ones by the hand-set order, or — when mining — by the
         // model fitted so far (a second pass from the first pass's weights).
         for (var pass = 0; pass < (mine ? 2 : 1); pass++)
         {
             var current = new RegulationRanker(w.Select(x => (float)x).ToArray());
-            var pairs = new List<float[]>();
+            var pairs = new List<(float[] D, float Weight)>();
             foreach (var (rows, relevant) in questions)
             {
                 var hardest = Enumerable.Range(0, rows.Length).Where(k => !relevant[k])
                     .OrderByDescending(k => pass == 0 ? rows[k][2] : current.Score(rows[k])).Take(negatives).ToList();
+                // Balanced: every question weighs the same, however many relevant articles it has.
+                var share = balanced ? 1f / Math.Max(1, relevant.Count(r => r)) : 1f;
                 for (var p = 0; p < rows.Length; p++)
                 {
                     if (!relevant[p])
                         continue;
-                    foreach (var k in hardest)
+                    for (var h = 0; h < hardest.Count; h++)
                     {
-                        var d = new float[n];
-                        for (var f = 0; f < n; f++)
+                        var k = hardest[h];
+                        var d = new float[used];
+                        for (var f = 0; f < used; f++)
                             d[f] = rows[p][f] - rows[k][f];
-                        pairs.Add(d);
+                        pairs.Add((d, share * (h < 10 ? topWeight : 1f)));
                     }
                 }
             }
-            Descend(w, pairs, l2, iterations);
+            Descend(w, used, pairs, l2, iterations);
         }
         return new RegulationRanker(w.Select(x => (float)x).ToArray());
     }
 
-    /// <summary>Adam on the mean pairwise logistic loss log(1 + e^−w·d) + l2/2·|w|².</summary>
-    private static void Descend(double[] w, List<float[]> pairs, float l2, int iterations)
+    /// <summary>Adam on the weighted mean pairwise logistic loss log(1 + e^−w·d) + l2/2·|w|² over the first <paramref name="n"/> weights.</summary>
+    private static void Descend(double[] w, int n, List<(float[] D, float Weight)> pairs, float l2, int iterations)
     {
-        var n = w.Length;
         var m = new double[n];
         var v = new double[n];
+        var total = pairs.Sum(p => (double)p.Weight);
         const double rate = 0.05, beta1 = 0.9, beta2 = 0.999;
         for (var it = 1; it <= iterations && pairs.Count > 0; it++)
         {
             var grad = new double[n];
-            foreach (var d in pairs)
+            foreach (var (d, weight) in pairs)
             {
                 double z = 0;
                 for (var f = 0; f < n; f++)
                     z += w[f] * d[f];
-                var g = -1.0 / (1.0 + Math.Exp(z));
+                var g = -weight / (1.0 + Math.Exp(z));
                 for (var f = 0; f < n; f++)
                     grad[f] += g * d[f];
             }
             for (var f = 0; f < n; f++)
             {
-                var gf = grad[f] / pairs.Count + l2 * w[f];
+                var gf = grad[f] / total + l2 * w[f];
                 m[f] = beta1 * m[f] + (1 - beta1) * gf;
                 v[f] = beta2 * v[f] + (1 - beta2) * gf * gf;
                 var mh = m[f] / (1 - Math.Pow(beta1, it));
@@ -386,6 +598,8 @@ public sealed class RegulationRanker(IReadOnlyList<float> weights)
             var improved = false;
             for (var f = 0; f < w.Length; f++)
             {
+                if (w[f] == 0)
+                    continue; // a feature left out of the fit stays out
                 foreach (var step in new[] { -0.5f, -0.2f, -0.1f, -0.05f, 0.05f, 0.1f, 0.2f, 0.5f })
                 {
                     var old = w[f];
@@ -405,7 +619,114 @@ public sealed class RegulationRanker(IReadOnlyList<float> weights)
             if (!improved)
                 break;
         }
-        return new RegulationRanker(w);
+        return new RegulationRanker(w, start.PerDocument);
+    }
+
+    /// <summary>
+    /// Gradient boosting of depth-2 trees on top of <paramref name="start"/> (LambdaMART without the metric weighting):
+    /// each tree is a Newton step on the pairwise logistic loss of every (relevant, irrelevant) pair of a question, each
+    /// question weighing the same; splits at feature quantiles; deterministic.
+    /// </summary>
+    public static RegulationRanker Boost(RegulationRanker start, IReadOnlyList<(float[][] Rows, bool[] Relevant)> questions, int count, float shrinkage = 0.1f, float lambda = 1f)
+    {
+        var rows = questions.SelectMany(q => q.Rows).ToArray();
+        var n = FeatureNames.Length;
+        var cuts = new float[n][];
+        for (var f = 0; f < n; f++)
+        {
+            var values = rows.Select(r => r[f]).Order().ToArray();
+            cuts[f] = values.Length == 0 ? [] : Enumerable.Range(1, 15).Select(k => values[k * (values.Length - 1) / 16]).Distinct().ToArray();
+        }
+        var bins = rows.Select(r => Enumerable.Range(0, n).Select(f => (byte)BinOf(cuts[f], r[f])).ToArray()).ToArray();
+        var score = rows.Select(r => (double)start.Score(r)).ToArray();
+        var trees = new List<RankerTree>();
+        var all = Enumerable.Range(0, rows.Length).ToArray();
+        for (var t = 0; t < count; t++)
+        {
+            var g = new double[rows.Length];
+            var h = new double[rows.Length];
+            var offset = 0;
+            foreach (var (qRows, relevant) in questions)
+            {
+                var pairs = relevant.Count(r => r) * relevant.Count(r => !r);
+                for (var p = 0; p < qRows.Length && pairs > 0; p++)
+                {
+                    if (!relevant[p])
+                        continue;
+                    for (var k = 0; k < qRows.Length; k++)
+                    {
+                        if (relevant[k])
+                            continue;
+                        var rho = 1.0 / (1.0 + Math.Exp(score[offset + p] - score[offset + k]));
+                        g[offset + p] -= rho / pairs;
+                        g[offset + k] += rho / pairs;
+                        h[offset + p] += rho * (1 - rho) / pairs;
+                        h[offset + k] += rho * (1 - rho) / pairs;
+                    }
+                }
+                offset += qRows.Length;
+            }
+            var (f0, b0) = BestSplit(all, bins, cuts, g, h, lambda);
+            var left = all.Where(i => bins[i][f0] <= b0).ToArray();
+            var right = all.Where(i => bins[i][f0] > b0).ToArray();
+            var (f1, b1) = BestSplit(left, bins, cuts, g, h, lambda);
+            var (f2, b2) = BestSplit(right, bins, cuts, g, h, lambda);
+            float Leaf(IEnumerable<int> set) => (float)(-shrinkage * set.Sum(i => g[i]) / (set.Sum(i => h[i]) + lambda));
+            var tree = new RankerTree([f0, f1, f2], [Cut(cuts, f0, b0), Cut(cuts, f1, b1), Cut(cuts, f2, b2)],
+            [
+                Leaf(left.Where(i => bins[i][f1] <= b1)), Leaf(left.Where(i => bins[i][f1] > b1)),
+                Leaf(right.Where(i => bins[i][f2] <= b2)), Leaf(right.Where(i => bins[i][f2] > b2)),
+            ]);
+            trees.Add(tree);
+            for (var i = 0; i < rows.Length; i++)
+                score[i] += tree.Score(rows[i]);
+        }
+        return new RegulationRanker(start.Weights, start.PerDocument, [.. start.Trees, .. trees]);
+    }
+
+    private static int BinOf(float[] cuts, float value)
+    {
+        var b = 0;
+        while (b < cuts.Length && value > cuts[b])
+            b++;
+        return b;
+    }
+
+    /// <summary>Bin <paramref name="b"/> and below go left: the threshold is its cut (no cut: everything goes left).</summary>
+    private static float Cut(float[][] cuts, int f, int b) => b < cuts[f].Length ? cuts[f][b] : float.PositiveInfinity;
+
+    private static (int Feature, int Bin) BestSplit(int[] set, byte[][] bins, float[][] cuts, double[] g, double[] h, float lambda)
+    {
+        var best = (Feature: 0, Bin: int.MaxValue / 2, Gain: 1e-12);
+        if (set.Length < 2)
+            return (best.Feature, cuts[0].Length);
+        double gAll = 0, hAll = 0;
+        foreach (var i in set)
+        {
+            gAll += g[i];
+            hAll += h[i];
+        }
+        var parent = gAll * gAll / (hAll + lambda);
+        for (var f = 0; f < cuts.Length; f++)
+        {
+            var gb = new double[cuts[f].Length + 1];
+            var hb = new double[cuts[f].Length + 1];
+            foreach (var i in set)
+            {
+                gb[bins[i][f]] += g[i];
+                hb[bins[i][f]] += h[i];
+            }
+            double gl = 0, hl = 0;
+            for (var b = 0; b < cuts[f].Length; b++)
+            {
+                gl += gb[b];
+                hl += hb[b];
+                var gain = gl * gl / (hl + lambda) + (gAll - gl) * (gAll - gl) / (hAll - hl + lambda) - parent;
+                if (gain > best.Gain)
+                    best = (f, b, gain);
+            }
+        }
+        return best.Bin == int.MaxValue / 2 ? (0, cuts[0].Length) : (best.Feature, best.Bin);
     }
 
     private static double Objective(float[] w, IReadOnlyList<(float[][] Rows, bool[] Relevant)> questions)
@@ -418,6 +739,21 @@ public sealed class RegulationRanker(IReadOnlyList<float> weights)
             sum += (rank < 5 ? 1 : 0) + (rank < 10 ? 1.0 / (rank + 1) : 0);
         }
         return sum / Math.Max(1, questions.Count);
+    }
+
+    /// <summary>0-based rank of the best-ranked relevant candidate on a page limited per document (<paramref name="documents"/> = a document number per row).</summary>
+    public int RankOfFirstRelevant(float[][] rows, bool[] relevant, int[] documents)
+    {
+        if (PerDocument <= 0)
+            return RankOfFirstRelevant(rows, relevant);
+        var order = Enumerable.Range(0, rows.Length).Select(i => (i, s: Score(rows[i]))).OrderByDescending(x => x.s).Select(x => x.i).ToList();
+        var page = Diversify(order, i => documents[i].ToString(CultureInfo.InvariantCulture));
+        for (var k = 0; k < page.Count; k++)
+        {
+            if (relevant[page[k]])
+                return k;
+        }
+        return int.MaxValue;
     }
 
     /// <summary>0-based rank of the best-ranked relevant candidate, int.MaxValue when none is relevant.</summary>
@@ -445,4 +781,30 @@ public sealed class RegulationRanker(IReadOnlyList<float> weights)
     }
 
     public override string ToString() => string.Join(", ", FeatureNames.Select((n, i) => string.Create(CultureInfo.InvariantCulture, $"{n}={Weights[i]:0.000}")));
+}
+
+/// <summary>A depth-2 regression tree over ranker features: x[f0] ≤ t0 ? (x[f1] ≤ t1 ? v0 : v1) : (x[f2] ≤ t2 ? v2 : v3).</summary>
+public sealed record RankerTree(int[] Features, float[] Thresholds, float[] Values)
+{
+    public float Score(ReadOnlySpan<float> x) => x[Features[0]] <= Thresholds[0]
+        ? (x[Features[1]] <= Thresholds[1] ? Values[0] : Values[1])
+        : (x[Features[2]] <= Thresholds[2] ? Values[2] : Values[3]);
+
+    public JsonObject ToJson() => new()
+    {
+        ["f"] = new JsonArray(Features.Select(f => (JsonNode)RegulationRanker.FeatureNames[f]).ToArray()),
+        ["t"] = new JsonArray(Thresholds.Select(t => (JsonNode)(float.IsPositiveInfinity(t) ? 1e9 : Math.Round(t, 6))).ToArray()),
+        ["v"] = new JsonArray(Values.Select(v => (JsonNode)Math.Round(v, 6)).ToArray()),
+    };
+
+    public static RankerTree FromJson(JsonObject o)
+    {
+        // FormatException: the loader treats a damaged file like any other unreadable one.
+        if (o["f"] is not JsonArray f || o["t"] is not JsonArray t || o["v"] is not JsonArray v || f.Count != 3 || t.Count != 3 || v.Count != 4)
+            throw new FormatException("ranker tree: expected f[3], t[3], v[4]");
+        var features = f.Select(x => Array.IndexOf(RegulationRanker.FeatureNames, x?.GetValue<string>())).ToArray();
+        if (features.Any(x => x < 0))
+            throw new FormatException("ranker tree: unknown feature");
+        return new RankerTree(features, t.Select(x => x!.GetValue<float>()).ToArray(), v.Select(x => x!.GetValue<float>()).ToArray());
+    }
 }

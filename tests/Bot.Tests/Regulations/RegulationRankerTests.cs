@@ -27,6 +27,12 @@ public sealed class RegulationRankerTests : IDisposable
     private ArticleEntry Reception(int number, int sub = 0) => snapshot.Find(
         snapshot.ByTitle[Fixtures.ReceptionTitle][0].Key, number, sub)!;
 
+    /// <summary>"工作餐能不能饮酒" with 红包 (formal equivalent 现金) thrown in: idf 2, 1, 1.</summary>
+    private static QuestionTerms MealQuestion() => new(
+        [("工作餐", 2f, []), ("饮酒", 1f, []), ("红包", 1f, ["现金"])],
+        [("工作", 1f), ("饮酒", 1f)],
+        new HashSet<string>(), "工作餐能不能饮酒", "工作餐能不能饮酒");
+
     [Fact]
     public void LongestRunFindsTheLongestVerbatimStretchOfTheQuestion()
     {
@@ -47,10 +53,7 @@ public sealed class RegulationRankerTests : IDisposable
     [Fact]
     public void CoverageAndPhraseFeaturesFollowTheArticleText()
     {
-        var terms = new QuestionTerms(
-            [("工作餐", 2f, []), ("饮酒", 1f, []), ("红包", 1f, ["现金"])],
-            [("工作", 1f), ("饮酒", 1f)],
-            new HashSet<string>(), "工作餐能不能饮酒", "工作餐能不能饮酒");
+        var terms = MealQuestion();
         var meal = Reception(3);  // 工作餐 … 不得饮酒
         var gifts = Reception(5); // 赠送现金红包
         var rows = RegulationRanker.Features(snapshot, terms, [new Candidate(meal, 2f, 2f), new Candidate(gifts, 1f, 1f)]);
@@ -147,5 +150,76 @@ public sealed class RegulationRankerTests : IDisposable
         Assert.Equal(ranker.Weights, RegulationRanker.Fit(questions, iterations: 200).Weights);
         var refined = RegulationRanker.Refine(ranker, questions);
         Assert.All(questions, q => Assert.Equal(0, refined.RankOfFirstRelevant(q.rows, q.Item2)));
+    }
+
+    [Fact]
+    public void SpanMeasuresHowCloseTogetherTheMatchedWordsStand()
+    {
+        Assert.Equal(5f / 7f, RegulationRanker.Span("甲乙丙丁工作餐不得饮酒", ["工作餐", "饮酒"]), 3);
+        Assert.Equal(5f / 7f, RegulationRanker.Span("工作餐，很远很远很远，工作餐不得饮酒", ["工作餐", null, "饮酒"]), 3); // the closest pair counts
+        Assert.Equal(1f, RegulationRanker.Span("不得饮酒", [null, "饮酒"]));
+        Assert.Equal(0f, RegulationRanker.Span("不得饮酒", [null, null]));
+    }
+
+    [Fact]
+    public void SentenceAndAggregateFeaturesFollowTheArticleText()
+    {
+        var terms = MealQuestion();
+        var meal = Reception(3);  // "工作餐不得提供高档菜肴和香烟，不得饮酒。" holds both words in one sentence
+        var gifts = Reception(5); // 赠送现金红包
+        var rows = RegulationRanker.Features(snapshot, terms, [new Candidate(meal, 2f, 2f), new Candidate(gifts, 1f, 1f)]);
+
+        Assert.Equal(3f / 4f, rows[0][F("sentence_coverage")], 3);
+        Assert.Equal(1f / 4f, rows[1][F("sentence_coverage")], 3);
+        Assert.Equal(0.5f, rows[0][F("missing_idf")], 3);     // lacks 红包 (idf 1 of the highest 2)
+        Assert.Equal(1f, rows[1][F("missing_idf")], 3);       // lacks 工作餐
+        Assert.Equal(1f, rows[0][F("bm25")], 3);
+        Assert.InRange(rows[1][F("bm25")], 0.01f, 0.99f);
+        Assert.Equal(1f, rows[1][F("doc_rank")]);              // one document, ranked first
+        Assert.Equal(1f, rows[0][F("rank_in_doc")]);
+        Assert.Equal(1f - MathF.Log(2) / MathF.Log(101), rows[1][F("rank_in_doc")], 3);
+        Assert.Equal(MathF.Log(2) / MathF.Log(101), rows[0][F("chapter_count")], 3); // 用餐 and 住宿和交通 are different sections
+        Assert.Equal(rows[0][F("coverage")], rows[0][F("chapter_coverage")], 3);
+        Assert.Equal(rows[0][F("coverage")], rows[0][F("neighbor_coverage")], 3);    // 第三条 and 第五条 are not neighbours
+        Assert.Equal(rows[0][F("coverage")] * rows[0][F("sentence_coverage")], rows[0][F("x_coverage_sentence")], 4);
+        Assert.Equal(rows[1][F("handset")] * rows[1][F("doc_coverage")], rows[1][F("x_handset_doc")], 4);
+    }
+
+    [Fact]
+    public void APerDocumentCapSpreadsTheFirstPageOverDocuments()
+    {
+        var ranked = new[] { "a1", "a2", "a3", "b1", "c1", "a4", "d1" };
+        var capped = new RegulationRanker(new float[RegulationRanker.FeatureNames.Length], perDocument: 2).Diversify(ranked, x => x[..1]);
+        Assert.Equal(["a1", "a2", "b1", "c1", "d1", "a3", "a4"], capped);
+        Assert.Same(ranked, new RegulationRanker(new float[RegulationRanker.FeatureNames.Length]).Diversify(ranked, x => x[..1]));
+    }
+
+    [Fact]
+    public void BoostedTreesLearnTheOrderAndSurviveTheRankerFile()
+    {
+        var questions = Enumerable.Range(0, 10).Select(q =>
+        {
+            var rows = Enumerable.Range(0, 5).Select(i =>
+            {
+                var f = new float[RegulationRanker.FeatureNames.Length];
+                f[F("phrase")] = i == 3 ? 0.9f : 0.1f * ((q + i) % 3);
+                f[F("coverage")] = 0.2f * i;
+                return f;
+            }).ToArray();
+            return (rows, Enumerable.Range(0, 5).Select(i => i == 3).ToArray());
+        }).ToList();
+        var zero = new RegulationRanker(new float[RegulationRanker.FeatureNames.Length]);
+
+        var boosted = RegulationRanker.Boost(zero, questions, 20);
+
+        Assert.Equal(20, boosted.Trees.Count);
+        Assert.All(questions, q => Assert.Equal(0, boosted.RankOfFirstRelevant(q.rows, q.Item2)));
+        Assert.Equal(boosted.Trees.Select(t => t.Values), RegulationRanker.Boost(zero, questions, 20).Trees.Select(t => t.Values));
+        var dir = Path.Combine(folder, "boosted");
+        Directory.CreateDirectory(dir);
+        File.WriteAllText(Path.Combine(dir, RegulationRanker.FileName), boosted.ToJson("test"));
+        var loaded = RegulationRanker.Load(dir, out _)!;
+        Assert.All(questions.SelectMany(q => q.rows), r => Assert.Equal(boosted.Score(r), loaded.Score(r), 4));
+        Assert.Equal(3, boosted.WithTrees(3).Trees.Count);
     }
 }
