@@ -26,6 +26,8 @@ public static partial class RegulationBenchmark
     private sealed record Run(string Engine, List<(Query Q, List<string> Results, float TopScore)> Answers, double[] LatenciesMs, TimeSpan IndexTime, long Rss, long Heap)
     {
         public TimeSpan IndexCpu { get; init; }
+        /// <summary>Latencies at the page of 10 a chat question asks for (the table's run fetches 100 for Recall@100).</summary>
+        public double[] PageLatenciesMs { get; init; } = [];
     }
 
     private const string SectionStart = "<!-- regulations benchmark: start -->", SectionEnd = "<!-- regulations benchmark: end -->";
@@ -100,7 +102,7 @@ public static partial class RegulationBenchmark
             var ratio = GateRatio(ours, baseline);
             if (ratio < Gate)
             {
-                Console.Error.WriteLine($"未达标：Hit@5 是基线的 {ratio:0.00} 倍，要求 ≥ {Gate} 倍。");
+                Console.Error.WriteLine($"未达标：Hit@5 是基线的 {ratio:0.000} 倍，要求 ≥ {Gate} 倍。");
                 return 1;
             }
             return 0;
@@ -301,8 +303,17 @@ public static partial class RegulationBenchmark
         using var dir = RegulationIndex.Open(folder);
         using var snapshot = new RegulationSnapshot(DirectoryReader.Open(dir));
         using var engine = new RegulationSearch(lexicon);
-        return Measure("ours", queries, indexTime, q => engine.Search(snapshot, q, 100)
-            .Select(h => (Key(h.Article.Title, h.Article.Number, h.Article.Sub), h.Confidence)).ToList()) with { IndexCpu = indexCpu };
+        var run = Measure("ours", queries, indexTime, q => engine.Search(snapshot, q, 100)
+            .Select(h => (Key(h.Article.Title, h.Article.Number, h.Article.Sub), h.Confidence)).ToList());
+        var page = new double[queries.Count];
+        var clock10 = new Stopwatch();
+        for (var i = 0; i < queries.Count; i++)
+        {
+            clock10.Restart();
+            engine.Search(snapshot, queries[i].Text, 10);
+            page[i] = clock10.Elapsed.TotalMilliseconds;
+        }
+        return run with { IndexCpu = indexCpu, PageLatenciesMs = page };
     }
 
     /// <summary>
@@ -467,14 +478,15 @@ public static partial class RegulationBenchmark
         var ratio = GateRatio(ours, baseline);
         var ratioAll = Compute(ours, _ => true).Hit5 / Math.Max(1e-9, Compute(baseline, _ => true).Hit5);
         sb.AppendLine();
-        sb.AppendLine(inv, $"**Gate** (on the held-out split, since weights and the re-ranker are learned on the train split): Hit@5 ours / baseline = {ratio:0.00}");
-        sb.AppendLine(inv, $"(required ≥ {Gate}) → {(ratio >= Gate ? "PASS" : "FAIL")}; over all questions {ratioAll:0.00}. Stretch target Recall@100 ≥ 0.907.");
+        sb.AppendLine(inv, $"**Gate** (on the held-out split, since weights and the re-ranker are learned on the train split): Hit@5 ours / baseline = {ratio:0.000}");
+        sb.AppendLine(inv, $"(required ≥ {Gate}) → {(ratio >= Gate ? "PASS" : "FAIL")}; over all questions {ratioAll:0.000}. Stretch target Recall@100 ≥ 0.907.");
         sb.AppendLine();
         sb.AppendLine("| engine | index time (wall) | index CPU time | p50 latency | p99 latency | RSS after queries | managed heap |");
         sb.AppendLine("|---|---|---|---|---|---|---|");
         foreach (var run in new[] { baseline, ours })
             sb.AppendLine(inv, $"| {run.Engine} | {run.IndexTime.TotalSeconds:0.0} s | {run.IndexCpu.TotalSeconds:0.0} s | {Percentile(run.LatenciesMs, 0.5):0.00} ms | {Percentile(run.LatenciesMs, 0.99):0.00} ms | {run.Rss / 1048576} MB | {run.Heap / 1048576} MB |");
         sb.AppendLine();
+        sb.AppendLine(inv, $"Latency is per question for a page of 100 (needed for Recall@100). At the page of 10 the bot asks for: p50 {Percentile(ours.PageLatenciesMs, 0.5):0.00} ms, p99 {Percentile(ours.PageLatenciesMs, 0.99):0.00} ms.");
         sb.AppendLine("Index time includes parsing all files. Ours runs first, so its RSS is the benchmark process with only our index");
         sb.AppendLine("open (the bot's situation); the baseline row adds the baseline index on top.");
         var (threshold, curve) = Threshold(ours, q => !q.HeldOut || sample is not null);
