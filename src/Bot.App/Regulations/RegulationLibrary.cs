@@ -30,7 +30,9 @@ public sealed class RegulationSnapshot : IDisposable
         var articles = new ArticleEntry?[reader?.MaxDoc ?? 0];
         if (reader is not null)
         {
-            Searcher = new IndexSearcher(reader) { Similarity = similarity ?? RegulationIndex.Similarity() };
+            // Segments (one per indexing thread) are searched in parallel: a long question's many term clauses are the
+            // bulk of a search's time, and a chat question should not wait on one core.
+            Searcher = new IndexSearcher(reader, TaskScheduler.Default) { Similarity = similarity ?? RegulationIndex.Similarity() };
             var live = MultiFields.GetLiveDocs(reader);
             for (var i = 0; i < articles.Length; i++)
             {
