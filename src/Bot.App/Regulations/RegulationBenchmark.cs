@@ -136,8 +136,9 @@ public static partial class RegulationBenchmark
         var list = new List<Query>();
         foreach (var q in doc.RootElement.EnumerateArray())
         {
-            var gold = q.GetProperty("match_name").EnumerateArray()
-                .Select(g => GoldName().Match(g.GetString() ?? ""))
+            // The gold articles are the names of the question's 相关法规 ("中华人民共和国民法典第五十四条").
+            var gold = q.GetProperty("相关法规").EnumerateObject()
+                .Select(g => GoldName().Match(g.Name))
                 .Where(m => m.Success)
                 .Select(m => Key(m.Groups[1].Value, ChineseNumerals.Parse(m.Groups[2].Value) ?? 0, m.Groups[3].Success ? ChineseNumerals.Parse(m.Groups[3].Value) ?? 0 : 0))
                 .ToHashSet();

@@ -73,10 +73,11 @@ public static partial class RegulationParser
         foreach (var raw in text.Split('\n'))
         {
             var line = raw.TrimEnd('\r');
+            // Converted law files close their title/issuer block with an HTML comment line; any comment ends the
+            // header (later ones mark tables and breaks, where the header is long over).
             if (line.StartsWith("<!--", StringComparison.Ordinal))
             {
-                if (line.Contains("INFO END", StringComparison.Ordinal))
-                    yield return new SourceLine(-1, "");
+                yield return new SourceLine(-1, "");
                 continue;
             }
             var level = 0;

@@ -15,7 +15,7 @@ public sealed class CandidatePoolTests : IDisposable
     }
 
     private static string Markdown(string title, string chapter, IEnumerable<string> articles) =>
-        $"# {title}\n\n2024年1月1日 施行\n\n<!-- INFO END -->\n\n## 第一章 {chapter}\n\n"
+        $"# {title}\n\n2024年1月1日 施行\n\n<!-- 文件信息结束 -->\n\n## 第一章 {chapter}\n\n"
         + string.Concat(articles.Select((text, i) => $"第{ChineseNumerals.Format(i + 1)}条 {text}\n\n"));
 
     /// <summary>

@@ -41,7 +41,7 @@ internal static class Fixtures
 
         {date[..4]}年{int.Parse(date[5..7])}月{int.Parse(date[8..])}日 某单位印发
 
-        <!-- INFO END -->
+        <!-- 文件信息结束 -->
 
         ## 第一章 总则
 
@@ -66,7 +66,7 @@ internal static class Fixtures
 
         2025年1月1日 施行
 
-        <!-- INFO END -->
+        <!-- 文件信息结束 -->
 
         ## 第一章 一般规定
 

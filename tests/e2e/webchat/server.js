@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Bot Framework Web Chat + an offline Direct Line 3.0 emulator, no Azure (adapted from
-// /work/shared/tools/real-clients/webchat/server.js). One express app on 127.0.0.1 only:
+// shared/tools/real-clients/webchat/server.js beside the repository). One express app on 127.0.0.1 only:
 //   GET  /                     the page with Web Chat (UMD bundle of npm botframework-webchat)
 //   /directline/…              offline-directline's Direct Line 3.0 subset (polling only) for Web Chat
 //   /v3/conversations/…        the connector side the bot replies to (serviceUrl = this server)
