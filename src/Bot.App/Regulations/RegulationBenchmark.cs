@@ -492,7 +492,7 @@ public static partial class RegulationBenchmark
         sb.AppendLine();
         sb.AppendLine(inv, $"Threshold on the top-1 confidence (idf-weighted share of the question's words found in the article) chosen on the {(sample is null ? "train split" : "sample")}: **{threshold:0.000}**,");
         sb.AppendLine(inv, $"the lowest threshold whose J is within {JTolerance} of the best J (it answers the most questions at nearly the best separation).");
-        sb.AppendLine(inv, $"The bot uses `RegulationQa.MinConfidence` = {RegulationQa.MinConfidence:0.000}{(Math.Abs(threshold - RegulationQa.MinConfidence) < 0.001 ? "" : " — differs from this run's choice: update it")}.");
+        sb.AppendLine(inv, $"The bot uses `RegulationQa.MinConfidence` = {RegulationQa.MinConfidence:0.000}{(sample is not null || Math.Abs(threshold - RegulationQa.MinConfidence) < 0.001 ? "" : " — differs from this run's choice: update it")}.");
         sb.AppendLine("J = share of right top-1 answers kept − share of wrong ones kept (Youden);");
         sb.AppendLine("below the threshold the bot answers 没有找到直接相关的条款 and lists the closest matches instead of one article.");
         sb.AppendLine();

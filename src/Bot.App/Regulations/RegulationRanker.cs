@@ -18,6 +18,30 @@ public sealed record QuestionTerms(
 {
     public float WordTotal { get; } = Words.Sum(w => w.Weight);
     public float BigramTotal { get; } = Bigrams.Sum(b => b.Weight);
+
+    /// <summary>Word <paramref name="j"/> of the question, or one of its formal equivalents, is in the article's text, path or title.</summary>
+    public bool Found(ArticleEntry a, int j) => In(a, Words[j].Term) || Words[j].Alternatives.Any(alt => In(a, alt));
+
+    /// <summary>The idf-weighted share of the question's words (and the regulation it names) found in the article, its path or title.</summary>
+    public float Coverage(ArticleEntry a) => Coverage(a.Title, Enumerable.Range(0, Words.Count).Select(j => Found(a, j)).ToArray());
+
+    /// <summary>The same share from per-word results already at hand (<see cref="Found"/> for each word).</summary>
+    public float Coverage(string title, bool[] found)
+    {
+        var total = WordTotal + (NamedTitles.Count > 0 ? 1f : 0f);
+        if (total <= 0)
+            return 0f;
+        var sum = NamedTitles.Contains(title) ? 1f : 0f;
+        for (var j = 0; j < Words.Count; j++)
+        {
+            if (found[j])
+                sum += Words[j].Weight;
+        }
+        return sum / total;
+    }
+
+    private static bool In(ArticleEntry a, string term) =>
+        a.Text.Contains(term, StringComparison.Ordinal) || a.FullPath.Contains(term, StringComparison.Ordinal) || a.Title.Contains(term, StringComparison.Ordinal);
 }
 
 /// <summary>One first-stage result: the article, its Lucene score and the hand-set score of the engine without a ranker.</summary>
@@ -191,7 +215,7 @@ public sealed class RegulationRanker(IReadOnlyList<float> weights, int perDocume
         {
             var a = candidates[i].Article;
             found[i] = new bool[q.Words.Count];
-            float cov = 0, lit = 0, path = 0, tf = 0, missing = 0, bm = 0;
+            float lit = 0, path = 0, tf = 0, missing = 0, bm = 0;
             var norm = 1.2f * (0.25f + 0.75f * a.Text.Length / Math.Max(1f, averageLength));
             var inArticle = new string?[q.Words.Count];
             for (var j = 0; j < q.Words.Count; j++)
@@ -201,23 +225,21 @@ public sealed class RegulationRanker(IReadOnlyList<float> weights, int perDocume
                 if (inText > 0)
                     inArticle[j] = term;
                 var inPath = Contains(a.FullPath, term) || Contains(a.Title, term);
-                var any = inText > 0 || inPath;
-                if (any)
+                var literalHit = inText > 0 || inPath;
+                if (literalHit)
                     lit += weight;
                 if (inPath)
                     path += weight;
-                if (!any)
+                if (!literalHit)
                 {
                     foreach (var alt in alternatives)
                     {
                         var n = Count(a.Text, alt);
                         if (n > inText)
                             (inText, inArticle[j]) = (n, alt);
-                        any |= inText > 0 || Contains(a.FullPath, alt) || Contains(a.Title, alt);
                     }
                 }
-                if (any)
-                    cov += weight;
+                var any = literalHit || q.Found(a, j);
                 found[i][j] = any;
                 if (!any)
                     missing = Math.Max(missing, weight);
@@ -226,8 +248,7 @@ public sealed class RegulationRanker(IReadOnlyList<float> weights, int perDocume
             }
             bm25[i] = bm;
             var named = q.NamedTitles.Contains(a.Title);
-            var total = q.WordTotal + (q.NamedTitles.Count > 0 ? 1f : 0f);
-            coverage[i] = total <= 0 ? 0 : (cov + (named ? 1f : 0f)) / total;
+            coverage[i] = q.Coverage(a.Title, found[i]);
             literal[i] = q.WordTotal <= 0 ? 0 : lit / q.WordTotal;
             float big = 0;
             foreach (var (term, weight) in q.Bigrams)

@@ -93,7 +93,7 @@ public sealed partial class RegulationSearch(Lexicon lexicon, SearchWeights? wei
             .DistinctBy(h => (h.Article.Title, h.Article.Number, h.Article.Sub)) // one version of an article per page
             .Where(h => !hits.Any(x => x.Article.Title == h.Article.Title && x.Article.Number == h.Article.Number && x.Article.Sub == h.Article.Sub))
             .Take(top - hits.Count)
-            .Select(h => h with { Confidence = Coverage(r.Terms, h.Article) }));
+            .Select(h => h with { Confidence = r.Terms.Coverage(h.Article) }));
         // The looked-up article leads with a score just above the best text match.
         if (hits.Count > 0 && hits[0].Score == float.MaxValue)
             hits[0] = hits[0] with { Score = (hits.Count > 1 ? hits[1].Score : 0f) + 1f };
@@ -203,7 +203,7 @@ public sealed partial class RegulationSearch(Lexicon lexicon, SearchWeights? wei
             // quote the numbers they learned.
             var factor = wanted ? 1f : year is null ? w.Superseded : 0f;
             if (factor > 0 && d.Score * factor * w.Prior(a.Title) > bar)
-                ranked.Add(new Candidate(a, d.Score * factor, d.Score * factor * w.Prior(a.Title) * (w.Coordination > 0 ? MathF.Pow(Math.Max(Coverage(questionTerms, a), 0.05f), w.Coordination) : 1f)));
+                ranked.Add(new Candidate(a, d.Score * factor, d.Score * factor * w.Prior(a.Title) * (w.Coordination > 0 ? MathF.Pow(Math.Max(questionTerms.Coverage(a), 0.05f), w.Coordination) : 1f)));
         }
         // A regulation with several matching articles is more likely the one the question is about: each article
         // gets a share of the mean of its document's best three scores.
@@ -216,17 +216,6 @@ public sealed partial class RegulationSearch(Lexicon lexicon, SearchWeights? wei
         return new Retrieval(leading, ranked.OrderByDescending(c => c.HandSet).ToList(), questionTerms);
     }
 
-    /// <summary>The idf-weighted share of the question's words (and the regulation it names) found in the article, its path or title.</summary>
-    private static float Coverage(QuestionTerms q, ArticleEntry a)
-    {
-        var total = q.WordTotal + (q.NamedTitles.Count > 0 ? 1f : 0f);
-        if (total <= 0)
-            return 0f;
-        static bool In(ArticleEntry a, string term) =>
-            a.Text.Contains(term, StringComparison.Ordinal) || a.FullPath.Contains(term, StringComparison.Ordinal) || a.Title.Contains(term, StringComparison.Ordinal);
-        return (q.Words.Where(x => In(a, x.Term) || x.Alternatives.Any(alt => In(a, alt))).Sum(x => x.Weight)
-                + (q.NamedTitles.Contains(a.Title) ? 1f : 0f)) / total;
-    }
 
     /// <summary>
     /// How many BM25 hits the first stage hands to the re-scoring: enough to refill the page after superseded versions
