@@ -26,8 +26,8 @@ public static partial class RegulationBenchmark
     private sealed record Run(string Engine, List<(Query Q, List<string> Results, float TopScore)> Answers, double[] LatenciesMs, TimeSpan IndexTime, long Rss, long Heap)
     {
         public TimeSpan IndexCpu { get; init; }
-        /// <summary>Latencies at the page of 10 a chat question asks for (the table's run fetches 100 for Recall@100).</summary>
-        public double[] PageLatenciesMs { get; init; } = [];
+        /// <summary>The same questions at the page of 10 a chat question asks for (the table's run fetches 100 for Recall@100).</summary>
+        public Run? Page { get; init; }
     }
 
     private const string SectionStart = "<!-- regulations benchmark: start -->", SectionEnd = "<!-- regulations benchmark: end -->";
@@ -306,8 +306,9 @@ public static partial class RegulationBenchmark
         using var engine = new RegulationSearch(lexicon);
         var run = Measure("ours", queries, indexTime, q => engine.Search(snapshot, q, 100)
             .Select(h => (Key(h.Article.Title, h.Article.Number, h.Article.Sub), h.Confidence)).ToList());
-        var page = Measure("ours", queries, indexTime, q => engine.Search(snapshot, q, 10).Select(h => (h.Article.Title, h.Score)).ToList());
-        return run with { IndexCpu = indexCpu, PageLatenciesMs = page.LatenciesMs };
+        var page = Measure("ours", queries, indexTime, q => engine.Search(snapshot, q, 10)
+            .Select(h => (Key(h.Article.Title, h.Article.Number, h.Article.Sub), h.Confidence)).ToList());
+        return run with { IndexCpu = indexCpu, Page = page };
     }
 
     /// <summary>
@@ -478,12 +479,15 @@ public static partial class RegulationBenchmark
         sb.AppendLine(inv, $"**Gate** (on the held-out split, since weights and the re-ranker are learned on the train split): Hit@5 ours / baseline = {ratio:0.000}");
         sb.AppendLine(inv, $"(required ≥ {Gate}) → {(ratio >= Gate ? "PASS" : "FAIL")}; over all questions {ratioAll:0.000}. Stretch target Recall@100 ≥ 0.907.");
         sb.AppendLine();
+        var page = ours.Page ?? ours;
+        var pageAll = Compute(page, _ => true);
         sb.AppendLine("| engine | index time (wall) | index CPU time | p50 latency | p99 latency | RSS after queries | managed heap |");
         sb.AppendLine("|---|---|---|---|---|---|---|");
         foreach (var run in new[] { baseline, ours })
             sb.AppendLine(inv, $"| {run.Engine} | {run.IndexTime.TotalSeconds:0.0} s | {run.IndexCpu.TotalSeconds:0.0} s | {Percentile(run.LatenciesMs, 0.5):0.00} ms | {Percentile(run.LatenciesMs, 0.99):0.00} ms | {run.Rss / 1048576} MB | {run.Heap / 1048576} MB |");
         sb.AppendLine();
-        sb.AppendLine(inv, $"Latency is per question for a page of 100 (needed for Recall@100). At the page of 10 the bot asks for: p50 {Percentile(ours.PageLatenciesMs, 0.5):0.00} ms, p99 {Percentile(ours.PageLatenciesMs, 0.99):0.00} ms.");
+        sb.AppendLine(inv, $"Latency is per question for a page of 100 (needed for Recall@100). At the page of 10 the bot asks for: p50 {Percentile(page.LatenciesMs, 0.5):0.00} ms, p99 {Percentile(page.LatenciesMs, 0.99):0.00} ms;");
+        sb.AppendLine(inv, $"its ranking there (a smaller first-stage pool, the bot's real view) gives Hit@1 {pageAll.Hit1:0.000}, Hit@5 {pageAll.Hit5:0.000}{(sample is null ? $" (held-out {Compute(page, q => q.HeldOut).Hit5:0.000})" : "")}.");
         sb.AppendLine("Index time includes parsing all files. Ours runs first, so its RSS is the benchmark process with only our index");
         sb.AppendLine("open (the bot's situation); the baseline row adds the baseline index on top.");
         var (threshold, curve) = Threshold(ours, q => !q.HeldOut || sample is not null);

@@ -142,27 +142,30 @@ public sealed partial class RegulationSearch(Lexicon lexicon, SearchWeights? wei
             text = text.Replace(name.Variant, " ");
         var query = new BooleanQuery(disableCoord: true);
         var terms = new Dictionary<(string Field, string Term), float>();
-        void AddTerms(string field, string input, float weight)
+        void AddTerms(string field, List<string> tokens, float weight)
         {
             if (weight <= 0)
                 return;
-            foreach (var t in Tokens(field, input))
+            foreach (var t in tokens)
             {
                 if (lexicon.Filler.Contains(t))
                     continue;
                 terms[(field, t)] = terms.GetValueOrDefault((field, t)) + weight;
             }
         }
+        // Each text is analysed once per analyzer (SmartCn's segmentation is the costly part of preparing a query).
         var stripped = StripFiller(text);
-        AddTerms(RegulationIndex.Words, text, w.Words);
-        AddTerms(RegulationIndex.Bigrams, stripped, w.Bigrams);
-        AddTerms(RegulationIndex.Context, text, w.Context);
+        var wordTokens = Tokens(RegulationIndex.Words, text);
+        var bigramTokens = Tokens(RegulationIndex.Bigrams, stripped);
+        AddTerms(RegulationIndex.Words, wordTokens, w.Words);
+        AddTerms(RegulationIndex.Bigrams, bigramTokens, w.Bigrams);
+        AddTerms(RegulationIndex.Context, Tokens(RegulationIndex.Context, text), w.Context);
         var colloquial = lexicon.Matches(q);
         var expansion = string.Join(' ', colloquial.SelectMany(c => c.Formal));
         if (expansion.Length > 0)
         {
-            AddTerms(RegulationIndex.Words, expansion, w.Words * w.Expansion);
-            AddTerms(RegulationIndex.Bigrams, expansion, w.Bigrams * w.Expansion);
+            AddTerms(RegulationIndex.Words, Tokens(RegulationIndex.Words, expansion), w.Words * w.Expansion);
+            AddTerms(RegulationIndex.Bigrams, Tokens(RegulationIndex.Bigrams, expansion), w.Bigrams * w.Expansion);
         }
         foreach (var ((field, term), weight) in terms.Take(BooleanQuery.MaxClauseCount - 10))
             query.Add(new TermQuery(new Term(field, term)) { Boost = weight }, Occur.SHOULD);
@@ -171,11 +174,11 @@ public sealed partial class RegulationSearch(Lexicon lexicon, SearchWeights? wei
         var reader = s.Searcher.IndexReader;
         // Coverage counts the asker's own words (digits are case facts, not clause words); a colloquial word
         // counts as found when one of its formal equivalents is in the article.
-        var words = Tokens(RegulationIndex.Words, text).Where(t => !lexicon.Filler.Contains(t) && !t.All(char.IsAsciiDigit)).Distinct()
+        var words = wordTokens.Where(t => !lexicon.Filler.Contains(t) && !t.All(char.IsAsciiDigit)).Distinct()
             .Select(t => (Term: t, Weight: Idf(reader.DocFreq(new Term(RegulationIndex.Words, t)), reader.MaxDoc),
                 Alternatives: (IReadOnlyList<string>)colloquial.Where(c => c.Colloquial.Contains(t, StringComparison.Ordinal)).SelectMany(c => c.Formal).ToList()))
             .ToList();
-        var bigrams = Tokens(RegulationIndex.Bigrams, stripped).Where(t => t.Length == 2 && !lexicon.Filler.Contains(t)).Distinct()
+        var bigrams = bigramTokens.Where(t => t.Length == 2 && !lexicon.Filler.Contains(t)).Distinct()
             .Select(t => (Term: t, Weight: Idf(reader.DocFreq(new Term(RegulationIndex.Bigrams, t)), reader.MaxDoc)))
             .ToList();
         var questionTerms = new QuestionTerms(words, bigrams, named.Select(n => n.Title).ToHashSet(),
@@ -277,7 +280,7 @@ public sealed partial class RegulationSearch(Lexicon lexicon, SearchWeights? wei
 
     private TitleMatcher Titles(RegulationSnapshot s) => matchers.GetValue(s, snap => new TitleMatcher(snap, lexicon));
 
-    private IEnumerable<string> Tokens(string field, string text)
+    private List<string> Tokens(string field, string text)
     {
         var analyzer = analyzers.Value!;
         using var stream = analyzer.GetTokenStream(field, text);
@@ -344,22 +347,38 @@ public sealed partial class RegulationSearch(Lexicon lexicon, SearchWeights? wei
                     list.Add((alias, title));
             }
             variants = list.Where(v => v.Item1.Length >= 2).DistinctBy(v => v.Item1).OrderByDescending(v => v.Item1.Length).ToList();
+            byStart = variants.Select((v, order) => (v.Variant, order)).GroupBy(v => v.Variant[..2])
+                .ToDictionary(g => g.Key, g => g.ToList());
         }
+
+        /// <summary>Variants (with their place in <see cref="variants"/>) by their first two characters: a question is checked only against names that start somewhere in it.</summary>
+        private readonly Dictionary<string, List<(string Variant, int Order)>> byStart;
 
         /// <summary>Longest names first; a name inside an already matched longer one does not count again.</summary>
         public List<(string Variant, string Title)> Find(string text)
         {
-            var found = new List<(string, string)>();
-            var covered = new List<(int Start, int End)>();
-            foreach (var (variant, title) in variants)
+            var first = new Dictionary<int, int>(); // variant → its first occurrence
+            for (var i = 0; i + 1 < text.Length; i++)
             {
-                var i = text.IndexOf(variant, StringComparison.Ordinal);
-                if (i < 0 || covered.Any(c => i >= c.Start && i < c.End))
+                if (!byStart.TryGetValue(text.Substring(i, 2), out var starting))
                     continue;
-                covered.Add((i, i + variant.Length));
-                found.Add((variant, title));
+                foreach (var (variant, order) in starting)
+                {
+                    if (!first.ContainsKey(order) && string.CompareOrdinal(text, i, variant, 0, variant.Length) == 0)
+                        first[order] = i;
+                }
             }
-            return found.OrderBy(f => text.IndexOf(f.Item1, StringComparison.Ordinal)).ToList();
+            var found = new List<(string, string, int)>();
+            var covered = new List<(int Start, int End)>();
+            foreach (var (order, i) in first.OrderBy(f => f.Key))
+            {
+                if (covered.Any(c => i >= c.Start && i < c.End))
+                    continue;
+                var (variant, title) = variants[order];
+                covered.Add((i, i + variant.Length));
+                found.Add((variant, title, i));
+            }
+            return found.OrderBy(f => f.Item3).Select(f => (f.Item1, f.Item2)).ToList();
         }
     }
 }
