@@ -34,7 +34,8 @@ public static partial class BotEndpoint
     }
 
     /// <summary>
-    /// POST: 400 without <c>type</c>, 401 for any authentication failure, 200 at once for non-invokes
+    /// POST: 400 without <c>type</c>, 401 for any authentication failure, 403 for a tenant outside
+    /// <c>Bot:AllowedTenants</c>, 200 at once for non-invokes
     /// (handled in the background), the invoke response for invokes. HEAD answers the Playground's probe.
     /// </summary>
     public static IEndpointConventionBuilder MapBotEndpoint(this IEndpointRouteBuilder app, string pattern = "/api/messages")
@@ -68,6 +69,11 @@ public static partial class BotEndpoint
         var result = await auth.AuthenticateAsync(http.Request.Headers.Authorization.ToString(), activity, allowAnonymous, ct);
         if (!result.Ok)
             return Results.Unauthorized();
+        if (!options.IsTenantAllowed(activity.TenantId))
+        {
+            LogForeignTenant(logger, activity.TenantId!, activity.ChannelId ?? "");
+            return Results.StatusCode(StatusCodes.Status403Forbidden);
+        }
 
         if (activity.Type == ActivityTypes.Invoke)
         {
@@ -80,6 +86,9 @@ public static partial class BotEndpoint
             return Results.StatusCode(StatusCodes.Status503ServiceUnavailable);
         return Results.Ok();
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Activity from tenant {TenantId} on {ChannelId} refused: not in Bot:AllowedTenants", EventName = "ForeignTenant")]
+    private static partial void LogForeignTenant(ILogger logger, string tenantId, string channelId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Unreadable activity body: {Error}", EventName = "BadActivityBody")]
     private static partial void LogBadBody(ILogger logger, string error);

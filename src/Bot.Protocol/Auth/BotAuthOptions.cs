@@ -39,6 +39,16 @@ public sealed record BotAuthOptions
     /// </summary>
     public IReadOnlyList<string> TrustedServiceUrlHosts { get; init; } = [];
 
+    /// <summary>
+    /// <c>Bot:AllowedTenants</c>: when set, an activity that names another Microsoft 365 tenant is refused (403) —
+    /// a multi-tenant bot registration can otherwise be added by any organization. Activities without a tenant
+    /// (Web Chat over Direct Line, the Emulator) are not tenant-scoped and pass.
+    /// </summary>
+    public IReadOnlyList<string> AllowedTenants { get; init; } = [];
+
+    public bool IsTenantAllowed(string? tenantId) =>
+        AllowedTenants.Count == 0 || tenantId is null || AllowedTenants.Contains(tenantId, StringComparer.OrdinalIgnoreCase);
+
     public bool IsManagedIdentity => AppType.Equals("UserAssignedMSI", StringComparison.OrdinalIgnoreCase);
     public bool IsSingleTenant => AppType.Equals("SingleTenant", StringComparison.OrdinalIgnoreCase);
 
@@ -72,6 +82,7 @@ public sealed record BotAuthOptions
         OAuthScope = Blank(c["ToChannelFromBotOAuthScope"]) ?? PublicOAuthScope,
         AllowEmulatorTokens = !string.Equals(c["Bot:AllowEmulatorTokens"], "false", StringComparison.OrdinalIgnoreCase),
         TrustedServiceUrlHosts = List(c.GetSection("Bot:TrustedServiceUrlHosts")),
+        AllowedTenants = List(c.GetSection("Bot:AllowedTenants")),
     };
 
     /// <summary>Either an array section or one comma-separated value (handy as an environment variable).</summary>

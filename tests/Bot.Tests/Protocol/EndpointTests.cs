@@ -5,7 +5,9 @@ using System.Text.Json.Nodes;
 using Bot.App.Conversations;
 using Bot.Protocol;
 using Bot.Protocol.Routing;
+using Bot.Tests.Fakes;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Bot.Tests.Protocol;
 
@@ -46,6 +48,36 @@ public sealed class EndpointTests
         using var app = new BotApp();
         var response = await PostRawAsync(app, TestUser.Alex.Message("帮助").ToJsonString(), withToken: false);
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task ATenantOutsideTheAllowListIs403LoggedAndNotHandled()
+    {
+        var logs = new CapturingLoggerProvider();
+        using var app = new BotApp(config: new Dictionary<string, string?> { ["Bot:AllowedTenants"] = "tenant-9, TENANT-1" },
+            services: s => s.AddSingleton<ILoggerProvider>(logs));
+        var stranger = TestUser.Alex.Message("帮助", id: "foreign-1");
+        SetTenant(stranger, "tenant-other");
+        var webChat = new JsonObject { ["type"] = "message", ["id"] = "wc-1", ["channelId"] = "webchat", ["serviceUrl"] = BotApp.ServiceUrl,
+            ["from"] = new JsonObject { ["id"] = "dl_user" }, ["conversation"] = new JsonObject { ["id"] = "dl-conv" }, ["text"] = "帮助" };
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await app.PostAsync(stranger)).StatusCode);
+        var foreignInvoke = TestUser.Alex.Execute("test.ok", [], "card-1");
+        SetTenant(foreignInvoke, "tenant-other");
+        Assert.Equal(HttpStatusCode.Forbidden, (await app.PostAsync(foreignInvoke)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await app.PostAsync(TestUser.Alex.Message("帮助", id: "own-1"))).StatusCode); // case-insensitive
+        Assert.Equal(HttpStatusCode.OK, (await app.PostAsync(webChat)).StatusCode); // no tenant: not tenant-scoped
+        await app.IdleAsync();
+
+        Assert.Equal(0, app.WithDb(db => db.Set<ProcessedActivity>().Count(p => p.Key.EndsWith("|foreign-1"))));
+        Assert.Equal(2, app.Connector.Posts.Count(c => c.Body?["attachments"] is not null || c.Body?["text"] is not null));
+        Assert.Contains(logs.Entries, e => e.Level == LogLevel.Warning && e.Message.Contains("tenant-other", StringComparison.Ordinal));
+    }
+
+    private static void SetTenant(JsonObject activity, string tenant)
+    {
+        activity["conversation"]!["tenantId"] = tenant;
+        activity["channelData"]!["tenant"]!["id"] = tenant;
     }
 
     [Fact]
