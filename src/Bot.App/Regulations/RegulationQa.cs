@@ -14,7 +14,7 @@ public sealed partial class RegulationQa(
     /// Top-1 confidence (see <see cref="SearchHit"/>) below which the bot says it found nothing directly relevant and lists the closest matches.
     /// Chosen on the STARD train split by `regulations benchmark` (lowest threshold with J near the best), see the curve in docs/benchmarks.md.
     /// </summary>
-    public const float MinConfidence = 0.525f;
+    public const float MinConfidence = 0.55f;
 
     /// <summary>Article text longer than this is collapsed behind 展开.</summary>
     public const int PreviewLength = 100;

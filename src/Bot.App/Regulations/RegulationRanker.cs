@@ -97,13 +97,14 @@ public sealed class RegulationRanker(IReadOnlyList<float> weights, int perDocume
         "doc_rank",        // 1 − log(1 + rank of the article's document by its best hand-set score) / log(101)
         "rank_in_doc",     // 1 − log(1 + rank of the article among its document's candidates) / log(101)
         "neighbor_coverage", // idf-weighted share of question words in the article and the articles next to it (among the candidates)
+        "defines_asked",   // the article defines a term the question uses ("本法所称作品，是指…"): its length / 4, at most 1
         // Products of the strongest signals: a linear model cannot otherwise say "both at once".
         "x_handset_coverage", "x_handset_bigram", "x_handset_doc", "x_handset_sentence",
         "x_coverage_bigram", "x_coverage_doc", "x_coverage_sentence", "x_bigram_doc", "x_bigram_sentence", "x_doc_sentence",
     ];
 
     /// <summary>The hand-written features before <c>sentence_coverage</c>, the added text features, the products.</summary>
-    internal const int BaseCount = 26, TextCount = 35;
+    internal const int BaseCount = 26, TextCount = 36;
 
     private static readonly (string A, string B)[] Crosses =
     [
@@ -288,6 +289,7 @@ public sealed class RegulationRanker(IReadOnlyList<float> weights, int perDocume
                 Span(a.Text, inArticle),
                 maxIdf <= 0 ? 0 : missing / maxIdf,
                 0f, 0f, 0f, 0f, 0f, 0f, // bm25, chapter, document-rank and neighbour aggregates, below
+                Math.Min(1f, DefinedTermIn(a.Text, q.Full) / 4f),
                 .. new float[Crosses.Length],
             ];
         }
@@ -448,6 +450,37 @@ public sealed class RegulationRanker(IReadOnlyList<float> weights, int perDocume
         }
         return best == int.MaxValue ? 0f : Math.Min(1f, matched / (float)best);
     }
+
+    /// <summary>
+    /// Length of the longest term the text defines ("X是指…", "本法所称X，是指…") that the question contains, 0 when none:
+    /// statutes answer "什么是X" / "X算不算Y" in their definition articles.
+    /// </summary>
+    internal static int DefinedTermIn(string text, string question)
+    {
+        var best = 0;
+        for (var p = text.IndexOf("是指", StringComparison.Ordinal); p > 0; p = text.IndexOf("是指", p + 2, StringComparison.Ordinal))
+        {
+            var end = text[p - 1] == '，' ? p - 1 : p;
+            var start = Math.Max(0, end - 12);
+            var cut = text.LastIndexOfAny(ClauseEnds, Math.Max(0, end - 1), end - start);
+            if (cut >= 0)
+                start = cut + 1;
+            var term = text[start..end];
+            if (term.LastIndexOf("所称", StringComparison.Ordinal) is var said and >= 0)
+                term = term[(said + 2)..].TrimStart('的');
+            for (var k = 0; k + 1 < term.Length && term.Length - k > best; k++)
+            {
+                if (question.Contains(term[k..], StringComparison.Ordinal))
+                {
+                    best = term.Length - k;
+                    break;
+                }
+            }
+        }
+        return best;
+    }
+
+    private static readonly char[] ClauseEnds = ['。', '；', '，', '：', '\n', '、'];
 
     /// <summary>The title without the issuing-state prefix and a trailing "（2018年修正）".</summary>
     internal static string TitleCore(string title)

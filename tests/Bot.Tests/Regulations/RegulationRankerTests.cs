@@ -33,6 +33,15 @@ public sealed class RegulationRankerTests : IDisposable
         [("工作", 1f), ("饮酒", 1f)],
         new HashSet<string>(), "工作餐能不能饮酒", "工作餐能不能饮酒");
 
+    [Theory]
+    [InlineData("本办法所称廉政谈话，是指党组织负责人与党员干部进行的谈话。", "什么是廉政谈话", 4)]
+    [InlineData("公务接待是指出席会议、考察调研等公务活动。", "接待标准是多少", 2)] // the longest defined stretch the question holds
+    [InlineData("本法所称的作品，是指文学、艺术和科学领域内具有独创性的智力成果。", "游戏画面是作品吗", 2)]
+    [InlineData("工作餐不得提供香烟，是指任何情况下都不得提供。", "可以喝酒吗", 0)]
+    [InlineData("接待单位应当严格执行标准。", "什么是接待标准", 0)] // no definition in the text
+    public void DefinedTermInFindsTheTermADefinitionArticleExplainsWhenTheQuestionUsesIt(string text, string question, int length) =>
+        Assert.Equal(length, RegulationRanker.DefinedTermIn(text, question));
+
     [Fact]
     public void LongestRunFindsTheLongestVerbatimStretchOfTheQuestion()
     {
