@@ -346,7 +346,9 @@ public sealed partial class RegulationSearch(Lexicon lexicon, SearchWeights? wei
                 if (s.ByTitle.ContainsKey(title))
                     list.Add((alias, title));
             }
-            variants = list.Where(v => v.Item1.Length >= 2).DistinctBy(v => v.Item1).OrderByDescending(v => v.Item1.Length).ToList();
+            // Questions are normalized (full-width "（试行）" becomes "(试行)"), so the names are too.
+            variants = list.Select(v => (Variant: Normalize(v.Item1), Title: v.Item2)).Where(v => v.Variant.Length >= 2)
+                .DistinctBy(v => v.Variant).OrderByDescending(v => v.Variant.Length).ToList();
             byStart = variants.Select((v, order) => (v.Variant, order)).GroupBy(v => v.Variant[..2])
                 .ToDictionary(g => g.Key, g => g.ToList());
         }
@@ -357,7 +359,7 @@ public sealed partial class RegulationSearch(Lexicon lexicon, SearchWeights? wei
         /// <summary>Longest names first; a name inside an already matched longer one does not count again.</summary>
         public List<(string Variant, string Title)> Find(string text)
         {
-            var first = new Dictionary<int, int>(); // variant → its first occurrence
+            var first = new Dictionary<int, int>(); // place in variants → first occurrence in the text
             for (var i = 0; i + 1 < text.Length; i++)
             {
                 if (!byStart.TryGetValue(text.Substring(i, 2), out var starting))

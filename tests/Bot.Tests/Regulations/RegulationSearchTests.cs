@@ -83,6 +83,17 @@ public sealed class RegulationSearchTests : IDisposable
         Assert.Equal(Fixtures.CarTitle, hits[0].Article.Title);
     }
 
+    [Fact]
+    public void NamedRegulationsAreFoundInTheOrderTheyAreWrittenEachOnce()
+    {
+        var named = search.NamedTitles(snapshot, "用车规定和《某单位公务接待管理办法（示例）》有什么不同？用车规定");
+
+        Assert.Equal([Fixtures.CarTitle, Fixtures.ReceptionTitle], named.Select(n => n.Title));
+        Assert.Equal(["用车规定", "某单位公务接待管理办法(示例)"], named.Select(n => n.Variant)); // as written, after the question's normalization
+        Assert.Empty(search.NamedTitles(snapshot, "用"));
+        Assert.Empty(search.NamedTitles(snapshot, ""));
+    }
+
     [Theory]
     [InlineData("接待办法第三条之一", Fixtures.ReceptionTitle, 3, 1)]
     [InlineData("《某单位公务接待管理办法（示例）》第五条", Fixtures.ReceptionTitle, 5, 0)]
