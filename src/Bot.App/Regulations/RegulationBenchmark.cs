@@ -174,9 +174,6 @@ public static partial class RegulationBenchmark
             var run = Measure("ours", train, TimeSpan.Zero, q => engine.Search(snapshot, q, 100)
                 .Select(h => (Key(h.Article.Title, h.Article.Number, h.Article.Sub), h.Score)).ToList(), repeats: 1);
             var m = Compute(run, _ => true);
-            if (Environment.GetEnvironmentVariable("REGS_DUMP") is { } dump)
-                File.WriteAllLines(dump, run.Answers.Where(a => !a.Results.Take(5).Any(a.Q.Gold.Contains))
-                    .Select(a => $"{a.Q.Text}\t{string.Join(',', a.Q.Gold)}\t{a.Results.Take(100).ToList().FindIndex(a.Q.Gold.Contains)}\t{string.Join(',', a.Results.Take(3))}"));
             var hit100 = run.Answers.Count(a => a.Results.Any(a.Q.Gold.Contains)) / (double)Math.Max(1, run.Answers.Count);
             Console.Out.WriteLine(FormattableString.Invariant($"{weights} Hit@1={m.Hit1:0.000} Hit@5={m.Hit5:0.000} MRR@10={m.Mrr10:0.000} Recall@100={m.Recall100:0.000} Hit@100={hit100:0.000} p50={Percentile(run.LatenciesMs, 0.5):0.00}ms p99={Percentile(run.LatenciesMs, 0.99):0.00}ms"));
         }
@@ -216,7 +213,7 @@ public static partial class RegulationBenchmark
         var folds = new[] { Part(q => q.Id % 4 == 0), Part(q => q.Id % 4 == 2) };
         static double Score(RegulationRanker r, List<(float[][] Rows, bool[] Relevant, int[] Documents)> set) =>
             set.Average(x => r.RankOfFirstRelevant(x.Rows, x.Relevant, x.Documents) is var k && k < 5 ? 1.0 : 0.0);
-        var best = (Features: 0, TopWeight: 1f, Balanced: false, L2: 1e-3f, Negatives: 100, Refine: false, PerDocument: 0, Hit5: -1.0);
+        var best = (Features: 0, TopWeight: 1f, Balanced: false, L2: 1e-3f, Refine: false, PerDocument: 0, Hit5: -1.0);
         var bestModels = Array.Empty<RegulationRanker>();
         foreach (var features in new[] { RegulationRanker.BaseCount, RegulationRanker.TextCount, RegulationRanker.FeatureNames.Length })
         {
@@ -224,21 +221,18 @@ public static partial class RegulationBenchmark
             {
                 foreach (var l2 in new[] { 1e-3f, 1e-2f })
                 {
-                    foreach (var negatives in new[] { 100 })
+                    var fitted = folds.Select(f => RegulationRanker.Fit(Pairs(f), l2, features: features, topWeight: topWeight, balanced: balanced)).ToArray();
+                    foreach (var refine in new[] { false, true })
                     {
-                        var fitted = folds.Select(f => RegulationRanker.Fit(Pairs(f), l2, negatives: negatives, features: features, topWeight: topWeight, balanced: balanced)).ToArray();
-                        foreach (var refine in new[] { false, true })
+                        var models = refine ? fitted.Select((m, k) => RegulationRanker.Refine(m, Pairs(folds[k]))).ToArray() : fitted;
+                        foreach (var cap in new[] { 0, 2, 3 })
                         {
-                            var models = refine ? fitted.Select((m, k) => RegulationRanker.Refine(m, Pairs(folds[k]))).ToArray() : fitted;
-                            foreach (var cap in new[] { 0, 2, 3 })
+                            var hit5 = (Score(models[0].WithPerDocument(cap), folds[1]) + Score(models[1].WithPerDocument(cap), folds[0])) / 2;
+                            Console.Out.WriteLine(FormattableString.Invariant($"features={features} top={topWeight} balanced={balanced} l2={l2} refine={refine} per_document={cap}: cross-validated Hit@5={hit5:0.000}"));
+                            if (hit5 > best.Hit5 + 1e-9)
                             {
-                                var hit5 = (Score(models[0].WithPerDocument(cap), folds[1]) + Score(models[1].WithPerDocument(cap), folds[0])) / 2;
-                                Console.Out.WriteLine(FormattableString.Invariant($"features={features} top={topWeight} balanced={balanced} l2={l2} negatives={negatives} refine={refine} per_document={cap}: cross-validated Hit@5={hit5:0.000}"));
-                                if (hit5 > best.Hit5 + 1e-9)
-                                {
-                                    best = (features, topWeight, balanced, l2, negatives, refine, cap, hit5);
-                                    bestModels = models.Select(m => m.WithPerDocument(cap)).ToArray();
-                                }
+                                best = (features, topWeight, balanced, l2, refine, cap, hit5);
+                                bestModels = models.Select(m => m.WithPerDocument(cap)).ToArray();
                             }
                         }
                     }
@@ -256,13 +250,13 @@ public static partial class RegulationBenchmark
                 bestTrees = (count, hit5);
         }
         var all = Pairs(Part(_ => true));
-        var ranker = RegulationRanker.Fit(all, best.L2, negatives: best.Negatives, features: best.Features, topWeight: best.TopWeight, balanced: best.Balanced);
+        var ranker = RegulationRanker.Fit(all, best.L2, features: best.Features, topWeight: best.TopWeight, balanced: best.Balanced);
         if (best.Refine)
             ranker = RegulationRanker.Refine(ranker, all);
         ranker = ranker.WithPerDocument(best.PerDocument);
         if (bestTrees.Count > 0)
             ranker = RegulationRanker.Boost(ranker, all, bestTrees.Count);
-        Console.Out.WriteLine(FormattableString.Invariant($"chosen features={best.Features} top={best.TopWeight} balanced={best.Balanced} l2={best.L2} negatives={best.Negatives} refine={best.Refine} per_document={best.PerDocument} trees={bestTrees.Count} (cross-validated Hit@5 {best.Hit5:0.000}, with trees {bestTrees.Hit5:0.000}); weights: {ranker}"));
+        Console.Out.WriteLine(FormattableString.Invariant($"chosen features={best.Features} top={best.TopWeight} balanced={best.Balanced} l2={best.L2} refine={best.Refine} per_document={best.PerDocument} trees={bestTrees.Count} (cross-validated Hit@5 {best.Hit5:0.000}, with trees {bestTrees.Hit5:0.000}); weights: {ranker}"));
         using var trained = new RegulationSearch(lexicon with { Ranker = ranker });
         if (Environment.GetEnvironmentVariable("REGS_DUMP") is { } dump)
         {
@@ -283,7 +277,7 @@ public static partial class RegulationBenchmark
             }
         }
         File.WriteAllText(weightsFile, ranker.ToJson(FormattableString.Invariant(
-            $"Written by `regulations benchmark --train` on {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC from {data.Count} STARD train questions (even ids); features={best.Features}, top={best.TopWeight}, balanced={best.Balanced}, l2={best.L2}, negatives={best.Negatives}, refine={best.Refine}, per_document={best.PerDocument}, trees={bestTrees.Count}. Retrain after changing the engine or the word lists.")));
+            $"Written by `regulations benchmark --train` on {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC from {data.Count} STARD train questions (even ids); features={best.Features}, top={best.TopWeight}, balanced={best.Balanced}, l2={best.L2},, refine={best.Refine}, per_document={best.PerDocument}, trees={bestTrees.Count}. Retrain after changing the engine or the word lists.")));
         Console.Error.WriteLine($"已写入 {weightsFile}");
         return 0;
     }

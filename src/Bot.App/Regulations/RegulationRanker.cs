@@ -571,39 +571,34 @@ public sealed class RegulationRanker(IReadOnlyList<float> weights, int perDocume
     /// hardest negatives count that many times more (LambdaRank-style emphasis on the first page).
     /// <paramref name="balanced"/>: a question with several relevant articles weighs as much as one with a single one.
     /// </summary>
-    public static RegulationRanker Fit(IReadOnlyList<(float[][] Rows, bool[] Relevant)> questions, float l2 = 1e-3f, int iterations = 400, int negatives = 100, bool mine = false, int features = 0, float topWeight = 1f, bool balanced = false)
+    public static RegulationRanker Fit(IReadOnlyList<(float[][] Rows, bool[] Relevant)> questions, float l2 = 1e-3f, int iterations = 400, int negatives = 100, int features = 0, float topWeight = 1f, bool balanced = false)
     {
         var n = FeatureNames.Length;
         var used = features <= 0 ? n : features;
-        var w = new double[n];
-        // The negatives that matter for the first page: the best ones by the hand-set order, or — when mining — by the
-        // model fitted so far (a second pass from the first pass's weights).
-        for (var pass = 0; pass < (mine ? 2 : 1); pass++)
+        var pairs = new List<(float[] D, float Weight)>();
+        foreach (var (rows, relevant) in questions)
         {
-            var current = new RegulationRanker(w.Select(x => (float)x).ToArray());
-            var pairs = new List<(float[] D, float Weight)>();
-            foreach (var (rows, relevant) in questions)
+            // The negatives that matter for the first page: the best ones by the hand-set score.
+            var hardest = Enumerable.Range(0, rows.Length).Where(k => !relevant[k])
+                .OrderByDescending(k => rows[k][2]).Take(negatives).ToList();
+            // Balanced: every question weighs the same, however many relevant articles it has.
+            var share = balanced ? 1f / Math.Max(1, relevant.Count(r => r)) : 1f;
+            for (var p = 0; p < rows.Length; p++)
             {
-                var hardest = Enumerable.Range(0, rows.Length).Where(k => !relevant[k])
-                    .OrderByDescending(k => pass == 0 ? rows[k][2] : current.Score(rows[k])).Take(negatives).ToList();
-                // Balanced: every question weighs the same, however many relevant articles it has.
-                var share = balanced ? 1f / Math.Max(1, relevant.Count(r => r)) : 1f;
-                for (var p = 0; p < rows.Length; p++)
+                if (!relevant[p])
+                    continue;
+                for (var h = 0; h < hardest.Count; h++)
                 {
-                    if (!relevant[p])
-                        continue;
-                    for (var h = 0; h < hardest.Count; h++)
-                    {
-                        var k = hardest[h];
-                        var d = new float[used];
-                        for (var f = 0; f < used; f++)
-                            d[f] = rows[p][f] - rows[k][f];
-                        pairs.Add((d, share * (h < 10 ? topWeight : 1f)));
-                    }
+                    var k = hardest[h];
+                    var d = new float[used];
+                    for (var f = 0; f < used; f++)
+                        d[f] = rows[p][f] - rows[k][f];
+                    pairs.Add((d, share * (h < 10 ? topWeight : 1f)));
                 }
             }
-            Descend(w, used, pairs, l2, iterations);
         }
+        var w = new double[n];
+        Descend(w, used, pairs, l2, iterations);
         return new RegulationRanker(w.Select(x => (float)x).ToArray());
     }
 
