@@ -93,7 +93,7 @@ public static partial class RegulationBenchmark
         {
             var ours = RunOurs(lexicon, corpus, Path.Combine(temp, "ours"), queries);
             var baseline = RunBaseline(corpus, Path.Combine(temp, "baseline"), queries);
-            var report = Report(ours, baseline, queries, sample);
+            var report = Report(ours, baseline, queries, sample, lexicon);
             Console.Out.WriteLine(report);
             if (output is not null)
             {
@@ -182,8 +182,8 @@ public static partial class RegulationBenchmark
 
     /// <summary>
     /// <c>--train</c>: features of the first-stage candidates for every question, a RankNet fit on the train split
-    /// (even ids); settings (feature set, pair weighting, L2, coordinate-ascent refinement, per-document cap, boosted
-    /// trees) chosen by two-fold cross-validation inside the train split (ids ≡ 0 / ≡ 2 mod 4), then a refit on the whole train split. Prints train and
+    /// (even ids); settings (feature set, pair weighting, L2, coordinate-ascent refinement) chosen by two-fold
+    /// cross-validation inside the train split (ids ≡ 0 / ≡ 2 mod 4), then a refit on the whole train split. Prints train and
     /// held-out metrics of the engine with and without the ranker and writes the weights.
     /// </summary>
     private static int Train(Lexicon lexicon, string corpus, string folder, List<Query> queries, string weightsFile)
@@ -195,68 +195,46 @@ public static partial class RegulationBenchmark
         var snapshot = new RegulationSnapshot(reader);
         var plain = lexicon with { Ranker = null };
         using var engine = new RegulationSearch(plain);
-        var data = new List<(Query Q, float[][] Rows, bool[] Relevant, int[] Documents)>();
+        var data = new List<(Query Q, float[][] Rows, bool[] Relevant)>();
         var progress = new ProgressBar();
         foreach (var q in queries.Where(q => !q.HeldOut))
         {
             var (candidates, rows) = engine.Candidates(snapshot, q.Text, 100);
             var relevant = candidates.Select(c => q.Gold.Contains(Key(c.Article.Title, c.Article.Number, c.Article.Sub))).ToArray();
-            var keys = candidates.Select(c => c.Article.DocKey).Distinct().ToList();
             if (relevant.Any(r => r))
-                data.Add((q, rows, relevant, candidates.Select(c => keys.IndexOf(c.Article.DocKey)).ToArray()));
+                data.Add((q, rows, relevant));
             progress.Report((data.Count, queries.Count / 2, "特征"));
         }
-        List<(float[][] Rows, bool[] Relevant, int[] Documents)> Part(Func<Query, bool> f) => data.Where(d => f(d.Q)).Select(d => (d.Rows, d.Relevant, d.Documents)).ToList();
-        static List<(float[][], bool[])> Pairs(List<(float[][] Rows, bool[] Relevant, int[] Documents)> set) => set.Select(x => (x.Rows, x.Relevant)).ToList();
+        List<(float[][] Rows, bool[] Relevant)> Part(Func<Query, bool> f) => data.Where(d => f(d.Q)).Select(d => (d.Rows, d.Relevant)).ToList();
         // Two-fold cross-validation inside the train split (ids ≡ 0 and ≡ 2 mod 4): each setting is fitted on one half and
         // scored on the other, both ways, so a choice rests on every train question rather than on one noisy half.
         var folds = new[] { Part(q => q.Id % 4 == 0), Part(q => q.Id % 4 == 2) };
-        static double Score(RegulationRanker r, List<(float[][] Rows, bool[] Relevant, int[] Documents)> set) =>
-            set.Average(x => r.RankOfFirstRelevant(x.Rows, x.Relevant, x.Documents) is var k && k < 5 ? 1.0 : 0.0);
-        var best = (Features: 0, TopWeight: 1f, Balanced: false, L2: 1e-3f, Refine: false, PerDocument: 0, Hit5: -1.0);
-        var bestModels = Array.Empty<RegulationRanker>();
+        static double Score(RegulationRanker r, List<(float[][] Rows, bool[] Relevant)> set) =>
+            set.Average(x => r.RankOfFirstRelevant(x.Rows, x.Relevant) < 5 ? 1.0 : 0.0);
+        var best = (Features: 0, TopWeight: 1f, Balanced: false, L2: 1e-3f, Refine: false, Hit5: -1.0);
         foreach (var features in new[] { RegulationRanker.BaseCount, RegulationRanker.TextCount, RegulationRanker.FeatureNames.Length })
         {
             foreach (var (topWeight, balanced) in new[] { (1f, false), (4f, false), (1f, true) })
             {
                 foreach (var l2 in new[] { 1e-3f, 1e-2f })
                 {
-                    var fitted = folds.Select(f => RegulationRanker.Fit(Pairs(f), l2, features: features, topWeight: topWeight, balanced: balanced)).ToArray();
+                    var fitted = folds.Select(f => RegulationRanker.Fit(f, l2, features: features, topWeight: topWeight, balanced: balanced)).ToArray();
                     foreach (var refine in new[] { false, true })
                     {
-                        var models = refine ? fitted.Select((m, k) => RegulationRanker.Refine(m, Pairs(folds[k]))).ToArray() : fitted;
-                        foreach (var cap in new[] { 0, 2, 3 })
-                        {
-                            var hit5 = (Score(models[0].WithPerDocument(cap), folds[1]) + Score(models[1].WithPerDocument(cap), folds[0])) / 2;
-                            Console.Out.WriteLine(FormattableString.Invariant($"features={features} top={topWeight} balanced={balanced} l2={l2} refine={refine} per_document={cap}: cross-validated Hit@5={hit5:0.000}"));
-                            if (hit5 > best.Hit5 + 1e-9)
-                            {
-                                best = (features, topWeight, balanced, l2, refine, cap, hit5);
-                                bestModels = models.Select(m => m.WithPerDocument(cap)).ToArray();
-                            }
-                        }
+                        var models = refine ? fitted.Select((m, k) => RegulationRanker.Refine(m, folds[k])).ToArray() : fitted;
+                        var hit5 = (Score(models[0], folds[1]) + Score(models[1], folds[0])) / 2;
+                        Console.Out.WriteLine(FormattableString.Invariant($"features={features} top={topWeight} balanced={balanced} l2={l2} refine={refine}: cross-validated Hit@5={hit5:0.000}"));
+                        if (hit5 > best.Hit5 + 1e-9)
+                            best = (features, topWeight, balanced, l2, refine, hit5);
                     }
                 }
             }
         }
-        // Trees boosted on top of the chosen linear model, their number cross-validated the same way (0 = linear only).
-        var boosted = bestModels.Select((m, k) => RegulationRanker.Boost(m, Pairs(folds[k]), 100)).ToArray();
-        var bestTrees = (Count: 0, Hit5: best.Hit5);
-        foreach (var count in new[] { 10, 25, 50, 100 })
-        {
-            var hit5 = (Score(boosted[0].WithTrees(count), folds[1]) + Score(boosted[1].WithTrees(count), folds[0])) / 2;
-            Console.Out.WriteLine(FormattableString.Invariant($"trees={count}: cross-validated Hit@5={hit5:0.000}"));
-            if (hit5 > bestTrees.Hit5 + 1e-9)
-                bestTrees = (count, hit5);
-        }
-        var all = Pairs(Part(_ => true));
+        var all = Part(_ => true);
         var ranker = RegulationRanker.Fit(all, best.L2, features: best.Features, topWeight: best.TopWeight, balanced: best.Balanced);
         if (best.Refine)
             ranker = RegulationRanker.Refine(ranker, all);
-        ranker = ranker.WithPerDocument(best.PerDocument);
-        if (bestTrees.Count > 0)
-            ranker = RegulationRanker.Boost(ranker, all, bestTrees.Count);
-        Console.Out.WriteLine(FormattableString.Invariant($"chosen features={best.Features} top={best.TopWeight} balanced={best.Balanced} l2={best.L2} refine={best.Refine} per_document={best.PerDocument} trees={bestTrees.Count} (cross-validated Hit@5 {best.Hit5:0.000}, with trees {bestTrees.Hit5:0.000}); weights: {ranker}"));
+        Console.Out.WriteLine(FormattableString.Invariant($"chosen features={best.Features} top={best.TopWeight} balanced={best.Balanced} l2={best.L2} refine={best.Refine} (cross-validated Hit@5 {best.Hit5:0.000}); weights: {ranker}"));
         using var trained = new RegulationSearch(lexicon with { Ranker = ranker });
         if (Environment.GetEnvironmentVariable("REGS_DUMP") is { } dump)
         {
@@ -277,7 +255,7 @@ public static partial class RegulationBenchmark
             }
         }
         File.WriteAllText(weightsFile, ranker.ToJson(FormattableString.Invariant(
-            $"Written by `regulations benchmark --train` on {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC from {data.Count} STARD train questions (even ids); features={best.Features}, top={best.TopWeight}, balanced={best.Balanced}, l2={best.L2},, refine={best.Refine}, per_document={best.PerDocument}, trees={bestTrees.Count}. Retrain after changing the engine or the word lists.")));
+            $"Written by `regulations benchmark --train` on {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC from {data.Count} STARD train questions (even ids); features={best.Features}, top={best.TopWeight}, balanced={best.Balanced}, l2={best.L2}, refine={best.Refine}. Retrain after changing the engine or the word lists.")));
         Console.Error.WriteLine($"已写入 {weightsFile}");
         return 0;
     }
@@ -436,7 +414,7 @@ public static partial class RegulationBenchmark
 
     private const double JTolerance = 0.02;
 
-    private static string Report(Run ours, Run baseline, List<Query> queries, int? sample)
+    private static string Report(Run ours, Run baseline, List<Query> queries, int? sample, Lexicon lexicon)
     {
         var inv = CultureInfo.InvariantCulture;
         var sb = new StringBuilder();
@@ -496,6 +474,15 @@ public static partial class RegulationBenchmark
         sb.AppendLine("open (the bot's situation); the baseline row adds the baseline index on top.");
         var (threshold, curve) = Threshold(ours, q => !q.HeldOut || sample is not null);
         sb.AppendLine();
+        if (sample is null)
+        {
+            // The word list must come from general knowledge, not from the questions: one written from train questions
+            // would match them more often than the held-out ones.
+            var uses = queries.GroupBy(q => q.HeldOut).ToDictionary(g => g.Key, g => g.Select(q => lexicon.Matches(RegulationSearch.Normalize(q.Text)).Count).ToList());
+            string Uses(bool heldOut) => string.Create(inv, $"{uses[heldOut].Count(n => n > 0)} of {uses[heldOut].Count} {(heldOut ? "held-out" : "train")} questions ({uses[heldOut].Sum()} matches)");
+            sb.AppendLine(inv, $"Word-list check: the {lexicon.Colloquial.Count} colloquial → formal entries match in {Uses(false)} and in {Uses(true)}.");
+            sb.AppendLine();
+        }
         sb.AppendLine("## Not-found threshold");
         sb.AppendLine();
         sb.AppendLine(inv, $"Threshold on the top-1 confidence (idf-weighted share of the question's words found in the article) chosen on the {(sample is null ? "train split" : "sample")}: **{threshold:0.000}**,");

@@ -53,7 +53,7 @@ public sealed record Candidate(ArticleEntry Article, float Lucene, float HandSet
 /// library of any size. The weights live in <c>regulations/ranker.json</c> (<c>regulations benchmark --train</c>
 /// writes it); without that file the engine keeps its hand-set combination.
 /// </summary>
-public sealed class RegulationRanker(IReadOnlyList<float> weights, int perDocument = 0, IReadOnlyList<RankerTree>? trees = null)
+public sealed class RegulationRanker(IReadOnlyList<float> weights)
 {
     public const string FileName = "ranker.json";
 
@@ -117,44 +117,11 @@ public sealed class RegulationRanker(IReadOnlyList<float> weights, int perDocume
         ? weights
         : throw new ArgumentException($"expected {FeatureNames.Length} weights", nameof(weights));
 
-    /// <summary>At most this many articles of one document on the first page (0 = no limit); learned on the train split.</summary>
-    public int PerDocument { get; } = perDocument;
-
-    /// <summary>The first page for <paramref name="ordered"/>: at most <see cref="PerDocument"/> items of one document, the
-    /// items that had to wait follow right after it, everything else keeps its order.</summary>
-    public IReadOnlyList<T> Diversify<T>(IReadOnlyList<T> ordered, Func<T, string> document, int page = 5)
-    {
-        if (PerDocument <= 0)
-            return ordered;
-        var head = new List<int>(page);
-        var counts = new Dictionary<string, int>();
-        for (var i = 0; i < ordered.Count && head.Count < page; i++)
-        {
-            var key = document(ordered[i]);
-            var n = counts.GetValueOrDefault(key);
-            if (n >= PerDocument)
-                continue;
-            counts[key] = n + 1;
-            head.Add(i);
-        }
-        var taken = head.ToHashSet();
-        return head.Select(i => ordered[i]).Concat(ordered.Where((_, i) => !taken.Contains(i))).ToList();
-    }
-
-    /// <summary>Small regression trees added to the linear score (boosted on the train split; none by default).</summary>
-    public IReadOnlyList<RankerTree> Trees { get; } = trees ?? [];
-
-    public RegulationRanker WithPerDocument(int cap) => new(Weights, cap, Trees);
-
-    public RegulationRanker WithTrees(int count) => new(Weights, PerDocument, Trees.Take(count).ToList());
-
     public float Score(ReadOnlySpan<float> features)
     {
         var s = 0f;
         for (var i = 0; i < features.Length; i++)
             s += Weights[i] * features[i];
-        foreach (var tree in Trees)
-            s += tree.Score(features);
         return s;
     }
 
@@ -176,9 +143,7 @@ public sealed class RegulationRanker(IReadOnlyList<float> weights, int perDocume
                 problem = $"{FileName} 缺少 \"weights\"，改用手工设定的排序。";
                 return null;
             }
-            var trees = root["trees"]?.AsArray().Select(t => RankerTree.FromJson(t!.AsObject())).ToList();
-            return new RegulationRanker(FeatureNames.Select(n => json[n]?.GetValue<float>() ?? 0f).ToArray(),
-                root["per_document"]?.GetValue<int>() ?? 0, trees);
+            return new RegulationRanker(FeatureNames.Select(n => json[n]?.GetValue<float>() ?? 0f).ToArray());
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException or IOException)
         {
@@ -192,7 +157,7 @@ public sealed class RegulationRanker(IReadOnlyList<float> weights, int perDocume
         var weightsNode = new JsonObject();
         for (var i = 0; i < FeatureNames.Length; i++)
             weightsNode[FeatureNames[i]] = Math.Round(Weights[i], 5);
-        return new JsonObject { ["note"] = note, ["per_document"] = PerDocument, ["weights"] = weightsNode, ["trees"] = new JsonArray(Trees.Select(t => (JsonNode)t.ToJson()).ToArray()) }
+        return new JsonObject { ["note"] = note, ["weights"] = weightsNode }
             .ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n";
     }
 
@@ -668,114 +633,7 @@ public sealed class RegulationRanker(IReadOnlyList<float> weights, int perDocume
             if (!improved)
                 break;
         }
-        return new RegulationRanker(w, start.PerDocument);
-    }
-
-    /// <summary>
-    /// Gradient boosting of depth-2 trees on top of <paramref name="start"/> (LambdaMART without the metric weighting):
-    /// each tree is a Newton step on the pairwise logistic loss of every (relevant, irrelevant) pair of a question, each
-    /// question weighing the same; splits at feature quantiles; deterministic.
-    /// </summary>
-    public static RegulationRanker Boost(RegulationRanker start, IReadOnlyList<(float[][] Rows, bool[] Relevant)> questions, int count, float shrinkage = 0.1f, float lambda = 1f)
-    {
-        var rows = questions.SelectMany(q => q.Rows).ToArray();
-        var n = FeatureNames.Length;
-        var cuts = new float[n][];
-        for (var f = 0; f < n; f++)
-        {
-            var values = rows.Select(r => r[f]).Order().ToArray();
-            cuts[f] = values.Length == 0 ? [] : Enumerable.Range(1, 15).Select(k => values[k * (values.Length - 1) / 16]).Distinct().ToArray();
-        }
-        var bins = rows.Select(r => Enumerable.Range(0, n).Select(f => (byte)BinOf(cuts[f], r[f])).ToArray()).ToArray();
-        var score = rows.Select(r => (double)start.Score(r)).ToArray();
-        var trees = new List<RankerTree>();
-        var all = Enumerable.Range(0, rows.Length).ToArray();
-        for (var t = 0; t < count; t++)
-        {
-            var g = new double[rows.Length];
-            var h = new double[rows.Length];
-            var offset = 0;
-            foreach (var (qRows, relevant) in questions)
-            {
-                var pairs = relevant.Count(r => r) * relevant.Count(r => !r);
-                for (var p = 0; p < qRows.Length && pairs > 0; p++)
-                {
-                    if (!relevant[p])
-                        continue;
-                    for (var k = 0; k < qRows.Length; k++)
-                    {
-                        if (relevant[k])
-                            continue;
-                        var rho = 1.0 / (1.0 + Math.Exp(score[offset + p] - score[offset + k]));
-                        g[offset + p] -= rho / pairs;
-                        g[offset + k] += rho / pairs;
-                        h[offset + p] += rho * (1 - rho) / pairs;
-                        h[offset + k] += rho * (1 - rho) / pairs;
-                    }
-                }
-                offset += qRows.Length;
-            }
-            var (f0, b0) = BestSplit(all, bins, cuts, g, h, lambda);
-            var left = all.Where(i => bins[i][f0] <= b0).ToArray();
-            var right = all.Where(i => bins[i][f0] > b0).ToArray();
-            var (f1, b1) = BestSplit(left, bins, cuts, g, h, lambda);
-            var (f2, b2) = BestSplit(right, bins, cuts, g, h, lambda);
-            float Leaf(IEnumerable<int> set) => (float)(-shrinkage * set.Sum(i => g[i]) / (set.Sum(i => h[i]) + lambda));
-            var tree = new RankerTree([f0, f1, f2], [Cut(cuts, f0, b0), Cut(cuts, f1, b1), Cut(cuts, f2, b2)],
-            [
-                Leaf(left.Where(i => bins[i][f1] <= b1)), Leaf(left.Where(i => bins[i][f1] > b1)),
-                Leaf(right.Where(i => bins[i][f2] <= b2)), Leaf(right.Where(i => bins[i][f2] > b2)),
-            ]);
-            trees.Add(tree);
-            for (var i = 0; i < rows.Length; i++)
-                score[i] += tree.Score(rows[i]);
-        }
-        return new RegulationRanker(start.Weights, start.PerDocument, [.. start.Trees, .. trees]);
-    }
-
-    private static int BinOf(float[] cuts, float value)
-    {
-        var b = 0;
-        while (b < cuts.Length && value > cuts[b])
-            b++;
-        return b;
-    }
-
-    /// <summary>Bin <paramref name="b"/> and below go left: the threshold is its cut (no cut: everything goes left).</summary>
-    private static float Cut(float[][] cuts, int f, int b) => b < cuts[f].Length ? cuts[f][b] : float.PositiveInfinity;
-
-    private static (int Feature, int Bin) BestSplit(int[] set, byte[][] bins, float[][] cuts, double[] g, double[] h, float lambda)
-    {
-        var best = (Feature: 0, Bin: int.MaxValue / 2, Gain: 1e-12);
-        if (set.Length < 2)
-            return (best.Feature, cuts[0].Length);
-        double gAll = 0, hAll = 0;
-        foreach (var i in set)
-        {
-            gAll += g[i];
-            hAll += h[i];
-        }
-        var parent = gAll * gAll / (hAll + lambda);
-        for (var f = 0; f < cuts.Length; f++)
-        {
-            var gb = new double[cuts[f].Length + 1];
-            var hb = new double[cuts[f].Length + 1];
-            foreach (var i in set)
-            {
-                gb[bins[i][f]] += g[i];
-                hb[bins[i][f]] += h[i];
-            }
-            double gl = 0, hl = 0;
-            for (var b = 0; b < cuts[f].Length; b++)
-            {
-                gl += gb[b];
-                hl += hb[b];
-                var gain = gl * gl / (hl + lambda) + (gAll - gl) * (gAll - gl) / (hAll - hl + lambda) - parent;
-                if (gain > best.Gain)
-                    best = (f, b, gain);
-            }
-        }
-        return best.Bin == int.MaxValue / 2 ? (0, cuts[0].Length) : (best.Feature, best.Bin);
+        return new RegulationRanker(w);
     }
 
     private static double Objective(float[] w, IReadOnlyList<(float[][] Rows, bool[] Relevant)> questions)
@@ -788,21 +646,6 @@ public sealed class RegulationRanker(IReadOnlyList<float> weights, int perDocume
             sum += (rank < 5 ? 1 : 0) + (rank < 10 ? 1.0 / (rank + 1) : 0);
         }
         return sum / Math.Max(1, questions.Count);
-    }
-
-    /// <summary>0-based rank of the best-ranked relevant candidate on a page limited per document (<paramref name="documents"/> = a document number per row).</summary>
-    public int RankOfFirstRelevant(float[][] rows, bool[] relevant, int[] documents)
-    {
-        if (PerDocument <= 0)
-            return RankOfFirstRelevant(rows, relevant);
-        var order = Enumerable.Range(0, rows.Length).Select(i => (i, s: Score(rows[i]))).OrderByDescending(x => x.s).Select(x => x.i).ToList();
-        var page = Diversify(order, i => documents[i].ToString(CultureInfo.InvariantCulture));
-        for (var k = 0; k < page.Count; k++)
-        {
-            if (relevant[page[k]])
-                return k;
-        }
-        return int.MaxValue;
     }
 
     /// <summary>0-based rank of the best-ranked relevant candidate, int.MaxValue when none is relevant.</summary>
@@ -830,30 +673,4 @@ public sealed class RegulationRanker(IReadOnlyList<float> weights, int perDocume
     }
 
     public override string ToString() => string.Join(", ", FeatureNames.Select((n, i) => string.Create(CultureInfo.InvariantCulture, $"{n}={Weights[i]:0.000}")));
-}
-
-/// <summary>A depth-2 regression tree over ranker features: x[f0] ≤ t0 ? (x[f1] ≤ t1 ? v0 : v1) : (x[f2] ≤ t2 ? v2 : v3).</summary>
-public sealed record RankerTree(int[] Features, float[] Thresholds, float[] Values)
-{
-    public float Score(ReadOnlySpan<float> x) => x[Features[0]] <= Thresholds[0]
-        ? (x[Features[1]] <= Thresholds[1] ? Values[0] : Values[1])
-        : (x[Features[2]] <= Thresholds[2] ? Values[2] : Values[3]);
-
-    public JsonObject ToJson() => new()
-    {
-        ["f"] = new JsonArray(Features.Select(f => (JsonNode)RegulationRanker.FeatureNames[f]).ToArray()),
-        ["t"] = new JsonArray(Thresholds.Select(t => (JsonNode)(float.IsPositiveInfinity(t) ? 1e9 : Math.Round(t, 6))).ToArray()),
-        ["v"] = new JsonArray(Values.Select(v => (JsonNode)Math.Round(v, 6)).ToArray()),
-    };
-
-    public static RankerTree FromJson(JsonObject o)
-    {
-        // FormatException: the loader treats a damaged file like any other unreadable one.
-        if (o["f"] is not JsonArray f || o["t"] is not JsonArray t || o["v"] is not JsonArray v || f.Count != 3 || t.Count != 3 || v.Count != 4)
-            throw new FormatException("ranker tree: expected f[3], t[3], v[4]");
-        var features = f.Select(x => Array.IndexOf(RegulationRanker.FeatureNames, x?.GetValue<string>())).ToArray();
-        if (features.Any(x => x < 0))
-            throw new FormatException("ranker tree: unknown feature");
-        return new RankerTree(features, t.Select(x => x!.GetValue<float>()).ToArray(), v.Select(x => x!.GetValue<float>()).ToArray());
-    }
 }

@@ -108,7 +108,7 @@ public sealed partial class RegulationSearch(Lexicon lexicon, SearchWeights? wei
         var rows = RegulationRanker.Features(s, r.Terms, r.Candidates);
         var reranked = rows.Select((f, i) => new SearchHit(r.Candidates[i].Article, ranker.Score(f))).OrderByDescending(h => h.Score).ToList();
         var floor = reranked.Count > 0 ? reranked[^1].Score : 0f;
-        return ranker.Diversify(reranked, h => h.Article.DocKey).Concat(r.Candidates.Skip(rows.Length).Select((c, i) => new SearchHit(c.Article, floor - 1f - i * 1e-3f)));
+        return reranked.Concat(r.Candidates.Skip(rows.Length).Select((c, i) => new SearchHit(c.Article, floor - 1f - i * 1e-3f)));
     }
 
     /// <summary>The head of the candidate list whose coverage is always computed: enough to refill the page after superseded versions are dropped.</summary>

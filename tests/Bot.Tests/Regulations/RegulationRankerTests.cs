@@ -193,42 +193,4 @@ public sealed class RegulationRankerTests : IDisposable
         Assert.Equal(rows[0][F("coverage")] * rows[0][F("sentence_coverage")], rows[0][F("x_coverage_sentence")], 4);
         Assert.Equal(rows[1][F("handset")] * rows[1][F("doc_coverage")], rows[1][F("x_handset_doc")], 4);
     }
-
-    [Fact]
-    public void APerDocumentCapSpreadsTheFirstPageOverDocuments()
-    {
-        var ranked = new[] { "a1", "a2", "a3", "b1", "c1", "a4", "d1" };
-        var capped = new RegulationRanker(new float[RegulationRanker.FeatureNames.Length], perDocument: 2).Diversify(ranked, x => x[..1]);
-        Assert.Equal(["a1", "a2", "b1", "c1", "d1", "a3", "a4"], capped);
-        Assert.Same(ranked, new RegulationRanker(new float[RegulationRanker.FeatureNames.Length]).Diversify(ranked, x => x[..1]));
-    }
-
-    [Fact]
-    public void BoostedTreesLearnTheOrderAndSurviveTheRankerFile()
-    {
-        var questions = Enumerable.Range(0, 10).Select(q =>
-        {
-            var rows = Enumerable.Range(0, 5).Select(i =>
-            {
-                var f = new float[RegulationRanker.FeatureNames.Length];
-                f[F("phrase")] = i == 3 ? 0.9f : 0.1f * ((q + i) % 3);
-                f[F("coverage")] = 0.2f * i;
-                return f;
-            }).ToArray();
-            return (rows, Enumerable.Range(0, 5).Select(i => i == 3).ToArray());
-        }).ToList();
-        var zero = new RegulationRanker(new float[RegulationRanker.FeatureNames.Length]);
-
-        var boosted = RegulationRanker.Boost(zero, questions, 20);
-
-        Assert.Equal(20, boosted.Trees.Count);
-        Assert.All(questions, q => Assert.Equal(0, boosted.RankOfFirstRelevant(q.rows, q.Item2)));
-        Assert.Equal(boosted.Trees.Select(t => t.Values), RegulationRanker.Boost(zero, questions, 20).Trees.Select(t => t.Values));
-        var dir = Path.Combine(folder, "boosted");
-        Directory.CreateDirectory(dir);
-        File.WriteAllText(Path.Combine(dir, RegulationRanker.FileName), boosted.ToJson("test"));
-        var loaded = RegulationRanker.Load(dir, out _)!;
-        Assert.All(questions.SelectMany(q => q.rows), r => Assert.Equal(boosted.Score(r), loaded.Score(r), 4));
-        Assert.Equal(3, boosted.WithTrees(3).Trees.Count);
-    }
 }
