@@ -103,6 +103,9 @@ public sealed class RegulationRanker(IReadOnlyList<float> weights)
         "x_coverage_bigram", "x_coverage_doc", "x_coverage_sentence", "x_bigram_doc", "x_bigram_sentence", "x_doc_sentence",
     ];
 
+    /// <summary>Column of the hand-set score, by which the fit orders a question's negatives.</summary>
+    private static readonly int HandSet = Array.IndexOf(FeatureNames, "handset");
+
     /// <summary>The hand-written features before <c>sentence_coverage</c>, the added text features, the products.</summary>
     internal const int BaseCount = 26, TextCount = 36;
 
@@ -536,16 +539,16 @@ public sealed class RegulationRanker(IReadOnlyList<float> weights)
     /// hardest negatives count that many times more (LambdaRank-style emphasis on the first page).
     /// <paramref name="balanced"/>: a question with several relevant articles weighs as much as one with a single one.
     /// </summary>
-    public static RegulationRanker Fit(IReadOnlyList<(float[][] Rows, bool[] Relevant)> questions, float l2 = 1e-3f, int iterations = 400, int negatives = 100, int features = 0, float topWeight = 1f, bool balanced = false)
+    public static RegulationRanker Fit(IReadOnlyList<(float[][] Rows, bool[] Relevant)> questions, float l2 = 1e-3f, int iterations = 400, int features = 0, float topWeight = 1f, bool balanced = false)
     {
         var n = FeatureNames.Length;
         var used = features <= 0 ? n : features;
         var pairs = new List<(float[] D, float Weight)>();
         foreach (var (rows, relevant) in questions)
         {
-            // The negatives that matter for the first page: the best ones by the hand-set score.
+            // Every negative, best hand-set score first: the first ten are the ones topWeight emphasizes.
             var hardest = Enumerable.Range(0, rows.Length).Where(k => !relevant[k])
-                .OrderByDescending(k => rows[k][2]).Take(negatives).ToList();
+                .OrderByDescending(k => rows[k][HandSet]).ToList();
             // Balanced: every question weighs the same, however many relevant articles it has.
             var share = balanced ? 1f / Math.Max(1, relevant.Count(r => r)) : 1f;
             for (var p = 0; p < rows.Length; p++)
